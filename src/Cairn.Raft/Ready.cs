@@ -1,0 +1,58 @@
+namespace Cairn.Raft;
+
+/// <summary>
+/// Everything the host must do for the core, in this order (the order is what makes it safe):
+/// <list type="number">
+/// <item><b>Persist</b> <see cref="Snapshot"/>, <see cref="Entries"/> and <see cref="HardState"/> atomically with
+/// one sync (<see cref="IRaftStorage.Persist"/>). Nothing below may happen before the sync returns: a vote or an
+/// append acknowledged before it is durable can be forgotten by a crash and break safety.</item>
+/// <item><b>Send</b> <see cref="Messages"/> (any order, any may be lost).</item>
+/// <item><b>Apply</b> <see cref="Snapshot"/> (restore the state machine) then <see cref="CommittedEntries"/> in order.</item>
+/// <item><b>Complete</b> the <see cref="ReadStates"/> once the applied index reaches each read's index.</item>
+/// <item><b>Acknowledge</b> with <see cref="RaftNode.Advance"/>, passing this same object.</item>
+/// </list>
+/// </summary>
+public sealed class Ready
+{
+    internal Ready(
+        SoftState? softState,
+        HardState? hardState,
+        IReadOnlyList<Entry> entries,
+        Snapshot? snapshot,
+        IReadOnlyList<Message> messages,
+        IReadOnlyList<Entry> committedEntries,
+        IReadOnlyList<ReadState> readStates)
+    {
+        SoftState = softState;
+        HardState = hardState;
+        Entries = entries;
+        Snapshot = snapshot;
+        Messages = messages;
+        CommittedEntries = committedEntries;
+        ReadStates = readStates;
+    }
+
+    /// <summary>The new leader/role/term when it changed since the last ready; null otherwise.</summary>
+    public SoftState? SoftState { get; }
+
+    /// <summary>The hard state to persist when it changed; null otherwise.</summary>
+    public HardState? HardState { get; }
+
+    /// <summary>Entries to persist, replacing any persisted entries from <c>Entries[0].Index</c> on.</summary>
+    public IReadOnlyList<Entry> Entries { get; }
+
+    /// <summary>A snapshot received from the leader, to persist and restore; null otherwise.</summary>
+    public Snapshot? Snapshot { get; }
+
+    /// <summary>Messages to send once the persist step is durable.</summary>
+    public IReadOnlyList<Message> Messages { get; }
+
+    /// <summary>Committed entries to apply, in log order.</summary>
+    public IReadOnlyList<Entry> CommittedEntries { get; }
+
+    /// <summary>Read-index requests whose index is now known.</summary>
+    public IReadOnlyList<ReadState> ReadStates { get; }
+
+    /// <summary>True when the persist step has anything to write (so the host must sync).</summary>
+    public bool MustPersist => HardState is not null || Entries.Count > 0 || Snapshot is not null;
+}
