@@ -1,0 +1,291 @@
+using Cairn.Raft;
+using Cairn.Simulation.Kv;
+using Cairn.Simulation.Linearizability;
+
+namespace Cairn.Simulation;
+
+/// <summary>
+/// One seeded run: real Raft cores over a simulated clock, network and disk, a KV workload from concurrent clients,
+/// faults injected during a safety phase, then a liveness phase with every fault healed. Single-threaded and
+/// deterministic: the same options give the same run, event for event.
+/// </summary>
+public sealed partial class ClusterSimulation
+{
+    private const int TraceCapacity = 400;
+
+    private readonly SimulationOptions _options;
+    private readonly SplitMix64 _random;
+    private readonly SimulatedNetwork _network;
+    private readonly SafetyChecker _checker = new();
+    private readonly SortedDictionary<NodeId, SimulatedNode> _nodes = [];
+    private readonly List<SimulatedClient> _clients = [];
+    private readonly List<KvOperation> _history = [];
+    private readonly Queue<string> _trace = new();
+    private readonly List<string> _fullTrace = [];
+    private long _now;
+    private int _faults;
+    private bool _faultsActive = true;
+
+    /// <summary>Prepares a run; nothing happens until <see cref="Run"/>.</summary>
+    public ClusterSimulation(SimulationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _options = options;
+        _random = new SplitMix64(options.Seed);
+        _network = new SimulatedNetwork(new SplitMix64(options.Seed ^ 0x6E6574776F726BUL));
+        var voters = Enumerable.Range(1, options.Nodes).Select(i => new NodeId((ulong)i)).ToArray();
+        foreach (var id in voters)
+        {
+            var node = NewNode(id);
+            RaftNode.Bootstrap(node.Disk, voters);
+            node.Start(_random.NextUInt64());
+        }
+
+        for (var i = 0; i < options.Clients; i++)
+        {
+            _clients.Add(new SimulatedClient(i + 1));
+        }
+    }
+
+    /// <summary>Runs the safety phase, then the liveness phase, then checks the client history.</summary>
+    public SimulationResult Run()
+    {
+        for (var step = 0; step < _options.Steps; step++)
+        {
+            Step();
+        }
+
+        HealEverything();
+        var livenessDeadline = _now + _options.LivenessTicks;
+        while (_now < livenessDeadline && !IsSettled())
+        {
+            Step();
+        }
+
+        if (!IsSettled())
+        {
+            _checker.Fail(_now, $"liveness: {DescribeUnsettled()} {_options.LivenessTicks} ticks after every fault healed");
+        }
+
+        CheckLinearizability();
+        return new SimulationResult(
+            _options.Seed, _now, _history.Count, _history.Count + PendingOperations().Count(), _checker.Elections,
+            _checker.HighestLeaderTerm.Value, _faults, _checker.HighestCommitted.Value, [.. _checker.Violations],
+            [.. _trace], [.. _fullTrace]);
+    }
+
+    private SimulatedNode NewNode(NodeId id)
+    {
+        var node = new SimulatedNode(id, new RaftOptions
+        {
+            Id = id,
+            ElectionTimeoutTicks = _options.ElectionTimeoutTicks,
+            HeartbeatIntervalTicks = _options.HeartbeatIntervalTicks,
+            MaxInflightMessages = 8,
+            MaxAppendBytes = 4096,
+            AutoPromoteLearners = true,
+        });
+        _nodes.Add(id, node);
+        return node;
+    }
+
+    private void Step()
+    {
+        _now++;
+        if (_faultsActive)
+        {
+            InjectFaults();
+        }
+
+        foreach (var message in _network.Deliver(_now).ToList())
+        {
+            Deliver(message);
+        }
+
+        foreach (var node in _nodes.Values)
+        {
+            if (node.IsUp && !(node.SlowUntil > _now && _random.Chance(0.5)))
+            {
+                Guard(node, () => node.Core!.Tick());
+            }
+        }
+
+        foreach (var client in _clients)
+        {
+            StepClient(client);
+        }
+
+        foreach (var node in _nodes.Values)
+        {
+            HandleReadies(node);
+        }
+    }
+
+    private void Deliver(Message message)
+    {
+        if (!_nodes.TryGetValue(message.To, out var node) || !node.IsUp)
+        {
+            return;
+        }
+
+        if (node.SlowUntil > _now && _random.Chance(0.5))
+        {
+            // A slow node gets to its mail late.
+            _network.Send(message, _now);
+            return;
+        }
+
+        Guard(node, () => node.Core!.Step(message));
+    }
+
+    private void HandleReadies(SimulatedNode node)
+    {
+        for (var round = 0; node.IsUp && node.Core!.HasReady && round < 16; round++)
+        {
+            Guard(node, () => HandleReady(node));
+        }
+
+        if (node.IsUp)
+        {
+            _checker.OnCommitted(_now, node);
+            MaybeSnapshot(node);
+        }
+    }
+
+    /// <summary>The host's side of the Ready contract: persist, then send, then apply, then advance.</summary>
+    private void HandleReady(SimulatedNode node)
+    {
+        var core = node.Core!;
+        var ready = core.GetReady();
+        if (ready.MustPersist)
+        {
+            node.Disk.Persist(ready.HardState, ready.Entries, ready.Snapshot);
+            _checker.OnPersisted(_now, node, ready.Entries);
+        }
+
+        if (_faultsActive && _random.Chance(CrashMidReadyChance(ready)))
+        {
+            // Buggify: crash between the sync and the sends, the moment where ordering mistakes show.
+            Crash(node, "mid-ready");
+            return;
+        }
+
+        foreach (var message in ready.Messages)
+        {
+            _network.Send(message, _now);
+        }
+
+        ApplyReady(node, ready);
+        core.Advance(ready);
+        if (ready.SoftState is { Role: RaftRole.Leader })
+        {
+            Record($"{node.Id} leads {core.Term} (last {core.LastIndex}, commit {core.Commit})");
+            _checker.OnLeader(_now, node);
+        }
+
+        AnswerReads(node);
+        if (core.IsRemoved)
+        {
+            node.IsDecommissioned = true;
+            Crash(node, "removed from the group, stopped");
+        }
+    }
+
+    private static double CrashMidReadyChance(Ready ready) =>
+        ready.Messages.Any(m => m.Type == MessageType.VoteResponse && !m.Reject) ? 0.05 : 0.0005;
+
+    private void ApplyReady(SimulatedNode node, Ready ready)
+    {
+        if (ready.Snapshot is { } snapshot)
+        {
+            node.Machine = KvStateMachine.Restore(snapshot.Data.Span);
+            Record($"{node.Id} installs snapshot at {snapshot.Metadata.Index}");
+        }
+
+        foreach (var entry in ready.CommittedEntries)
+        {
+            _checker.OnApplied(_now, node, node.Machine.AppliedIndex, entry);
+            if (node.Machine.Apply(entry) is { } applied)
+            {
+                CompleteWrite(node, applied.Command, applied.Result);
+            }
+        }
+
+        node.WaitingReads.AddRange(ready.ReadStates);
+    }
+
+    private void MaybeSnapshot(SimulatedNode node)
+    {
+        var applied = node.Core!.Applied;
+        if (applied.CountFrom(node.Disk.Snapshot.Metadata.Index) >= (ulong)_options.SnapshotEveryEntries)
+        {
+            node.Disk.SaveSnapshot(applied, node.Core.Membership, node.Machine.Serialize());
+        }
+    }
+
+    /// <summary>A broken invariant inside a core stops that node for good and is reported.</summary>
+    private void Guard(SimulatedNode node, Action action)
+    {
+        try
+        {
+            action();
+        }
+        catch (RaftInvariantException e)
+        {
+            _checker.Fail(_now, $"{node.Id} stopped: {e.Message}");
+            node.IsDecommissioned = true;
+            node.Crash();
+        }
+    }
+
+    private void Record(string text)
+    {
+        var line = $"t={_now,6} {text}";
+        if (_trace.Count == TraceCapacity)
+        {
+            _trace.Dequeue();
+        }
+
+        _trace.Enqueue(line);
+        if (_options.Trace)
+        {
+            _fullTrace.Add(line);
+        }
+    }
+
+    private bool IsSettled()
+    {
+        var leader = CurrentLeader();
+        if (leader is null || _clients.Any(c => c.Current is not null))
+        {
+            return false;
+        }
+
+        // Every live member has applied everything the leader has committed.
+        return _nodes.Values.Where(n => n.IsUp && leader.Core!.Membership.Contains(n.Id)).All(n => n.Core!.Applied >= leader.Core!.Commit);
+    }
+
+    private string DescribeUnsettled()
+    {
+        var leader = CurrentLeader();
+        var pending = _clients.Count(c => c.Current is not null);
+        return leader is null ? $"no leader, {pending} operations pending," : $"leader {leader.Id}, {pending} operations pending or members behind,";
+    }
+
+    private SimulatedNode? CurrentLeader()
+    {
+        var up = _nodes.Values.Where(n => n.IsUp).ToList();
+        var leader = up.Where(n => n.Core!.Role == RaftRole.Leader).MaxBy(n => n.Core!.Term);
+        return leader is not null && up.All(n => n.Core!.Term <= leader.Core!.Term) ? leader : null;
+    }
+
+    private void CheckLinearizability()
+    {
+        var result = LinearizabilityChecker.Check([.. _history, .. PendingOperations()]);
+        if (!result.IsLinearizable)
+        {
+            _checker.Fail(_now, $"linearizability: {result.Explanation}");
+        }
+    }
+}
