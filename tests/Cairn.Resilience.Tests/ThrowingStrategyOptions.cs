@@ -1,0 +1,5 @@
+using Polly;
+
+namespace Cairn.Resilience.Tests;
+
+public sealed class ThrowingStrategyOptions : ResilienceStrategyOptions;
