@@ -58,7 +58,7 @@ public sealed partial class RaftNode
 
         foreach (var progress in _progress.Values)
         {
-            if (!progress.IsPaused && progress.Next <= _log.LastIndex)
+            if (NeedsAppend(progress))
             {
                 return true;
             }
@@ -87,7 +87,7 @@ public sealed partial class RaftNode
             }
 
             var sent = false;
-            while (!progress.IsPaused && progress.Next <= _log.LastIndex)
+            while (NeedsAppend(progress))
             {
                 SendAppend(member, progress);
                 sent = true;
@@ -101,6 +101,14 @@ public sealed partial class RaftNode
 
         _commitChanged = false;
     }
+
+    /// <summary>
+    /// True when the follower lacks entries and flow control lets us send: new entries to pipeline, or — in probe
+    /// state — a probe to find where its log ends, even when the leader has nothing new.
+    /// </summary>
+    private bool NeedsAppend(Progress progress) =>
+        !progress.IsPaused &&
+        (progress.Next <= _log.LastIndex || (progress.State == ReplicationState.Probe && progress.Match < _log.LastIndex));
 
     private void SendAppend(NodeId to, Progress progress)
     {

@@ -270,7 +270,10 @@ public sealed partial class ClusterSimulation
     {
         var leader = CurrentLeader();
         var pending = _clients.Count(c => c.Current is not null);
-        return leader is null ? $"no leader, {pending} operations pending," : $"leader {leader.Id}, {pending} operations pending or members behind,";
+        var nodes = string.Join("; ", _nodes.Values.Where(n => n.IsUp).Select(n =>
+            $"{n.Id} {n.Core!.Role} {n.Core.Term} commit {n.Core.Commit} applied {n.Core.Applied} last {n.Core.LastIndex}"));
+        var peers = leader is null ? "" : " peers: " + string.Join(", ", leader.Core!.PeerStatuses().Select(p => $"{p.Id} {p.State} match {p.Match} next {p.Next}"));
+        return $"{(leader is null ? "no leader" : $"leader {leader.Id}")}, {pending} operations pending ({nodes};{peers})";
     }
 
     private SimulatedNode? CurrentLeader()
