@@ -17,6 +17,7 @@ internal sealed class BudgetedRetryBinding<TResult>
     private readonly CairnBudgetedRetryStrategyOptions<TResult> _options;
     private readonly Func<RetryPredicateArguments<TResult>, ValueTask<bool>> _shouldHandle;
     private readonly Func<RetryDelayGeneratorArguments<TResult>, ValueTask<TimeSpan?>>? _delayGenerator;
+    private readonly int _maxRetryAttempts;
 
     // Set on the first build and shared by later builds of the same builder, so all see one budget.
     private RetryBudget? _budget;
@@ -28,6 +29,7 @@ internal sealed class BudgetedRetryBinding<TResult>
         _options = options;
         _shouldHandle = options.ShouldHandle;
         _delayGenerator = options.DelayGenerator;
+        _maxRetryAttempts = options.MaxRetryAttempts;
     }
 
     public RetryBudgetStrategy CreateBudgetStrategy(StrategyBuilderContext context)
@@ -76,7 +78,8 @@ internal sealed class BudgetedRetryBinding<TResult>
 
     private ValueTask<bool> Withdraw(RetryPredicateArguments<TResult> args)
     {
-        if (_budget!.TryAcquireRetry())
+        // Polly asks the predicate after the last attempt too, then stops on its own: that is no retry to pay for.
+        if (args.AttemptNumber >= _maxRetryAttempts || _budget!.TryAcquireRetry())
         {
             return new ValueTask<bool>(true);
         }
