@@ -57,8 +57,13 @@ public sealed partial class ClusterSimulation
 
     private void CrashSomeone()
     {
+        // Leaders are crashed more often than their share: leader changes are where the protocol is tested.
         var up = Members().Where(n => n.IsUp).ToList();
-        if (up.Count > 0)
+        if (CurrentLeader() is { } leader && _random.Chance(0.5))
+        {
+            Crash(leader, "nemesis, the leader");
+        }
+        else if (up.Count > 0)
         {
             Crash(up[_random.Next(up.Count)], "nemesis");
         }

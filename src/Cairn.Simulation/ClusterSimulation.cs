@@ -22,6 +22,10 @@ public sealed partial class ClusterSimulation
     private readonly List<KvOperation> _history = [];
     private readonly Queue<string> _trace = new();
     private readonly List<string> _fullTrace = [];
+    // Flow-control settings drawn per run: tiny appends split a new leader's catch-up from its no-op, which is
+    // where commit-rule mistakes (paper Figure 8) become visible.
+    private readonly long _maxAppendBytes;
+    private readonly int _maxInflightMessages;
     private long _now;
     private int _faults;
     private bool _faultsActive = true;
@@ -34,6 +38,8 @@ public sealed partial class ClusterSimulation
         _options = options;
         _random = new SplitMix64(options.Seed);
         _network = new SimulatedNetwork(new SplitMix64(options.Seed ^ 0x6E6574776F726BUL));
+        _maxAppendBytes = new long[] { 64, 512, 4096 }[_random.Next(3)];
+        _maxInflightMessages = new[] { 1, 4, 16 }[_random.Next(3)];
         var voters = Enumerable.Range(1, options.Nodes).Select(i => new NodeId((ulong)i)).ToArray();
         foreach (var id in voters)
         {
@@ -82,8 +88,8 @@ public sealed partial class ClusterSimulation
             Id = id,
             ElectionTimeoutTicks = _options.ElectionTimeoutTicks,
             HeartbeatIntervalTicks = _options.HeartbeatIntervalTicks,
-            MaxInflightMessages = 8,
-            MaxAppendBytes = 4096,
+            MaxInflightMessages = _maxInflightMessages,
+            MaxAppendBytes = _maxAppendBytes,
             AutoPromoteLearners = true,
         });
         _nodes.Add(id, node);
