@@ -142,6 +142,12 @@ internal static class WalCodec
         type = default;
         payloadLength = 0;
         var remaining = segment.Length - position;
+        if (remaining <= 0)
+        {
+            // The padding of the last record was cut off with the end of the file: nothing follows.
+            return RecordStatus.End;
+        }
+
         if (remaining < StorageFormat.RecordHeaderBytes)
         {
             return segment[(int)position..].ContainsAnyExcept((byte)0) ? RecordStatus.Invalid : RecordStatus.End;

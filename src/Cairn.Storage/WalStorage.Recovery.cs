@@ -165,7 +165,7 @@ public sealed partial class WalStorage
     private int ReplaySegments(List<Segment> segments)
     {
         var tail = segments.Count - 1;
-        while (tail >= 0 && !ReadSegment(segments[tail]).ContainsAnyExcept((byte)0))
+        while (tail >= 0 && !ReadSegment(segments[tail])[StorageFormat.SegmentHeaderBytes..].ContainsAnyExcept((byte)0))
         {
             tail--;
         }
@@ -198,7 +198,7 @@ public sealed partial class WalStorage
         while (true)
         {
             var status = WalCodec.Check(data, position, out var type, out var length);
-            if (status == RecordStatus.End && !data[(int)position..].ContainsAnyExcept((byte)0))
+            if (status == RecordStatus.End && (position >= data.Length || !data[(int)position..].ContainsAnyExcept((byte)0)))
             {
                 break;
             }

@@ -10,7 +10,7 @@ internal sealed class Workload(int seed)
 
     public Random Random => _random;
 
-    public Entry[] Entries(LogIndex first, int count, int maxDataBytes)
+    public Entry[] Entries(LogIndex first, int count, int maxDataBytes, int minDataBytes = 0)
     {
         if (_random.Next(4) == 0)
         {
@@ -20,7 +20,7 @@ internal sealed class Workload(int seed)
         var entries = new Entry[count];
         for (var i = 0; i < count; i++)
         {
-            var data = new byte[_random.Next(maxDataBytes + 1)];
+            var data = new byte[_random.Next(minDataBytes, maxDataBytes + 1)];
             _random.NextBytes(data);
             var kind = _random.Next(10) == 0 ? EntryKind.MembershipChange : EntryKind.Command;
             entries[i] = new Entry(first.Plus((ulong)i), new Term(_term), kind, data);
