@@ -182,6 +182,7 @@ public sealed partial class ClusterSimulation
             _network.Send(message, _now);
         }
 
+        var commitBefore = core.Commit;
         ApplyReady(node, ready);
         core.Advance(ready);
         if (ready.SoftState is { Role: RaftRole.Leader })
@@ -191,6 +192,13 @@ public sealed partial class ClusterSimulation
         }
 
         AnswerReads(node);
+        if (_faultsActive && core.Role == RaftRole.Leader && core.Commit > commitBefore && _random.Chance(0.01))
+        {
+            // Buggify: a leader dying right after its commit index moved is where commit-rule mistakes surface.
+            Crash(node, "nemesis, leader right after committing");
+            return;
+        }
+
         if (core.IsRemoved)
         {
             node.IsDecommissioned = true;
