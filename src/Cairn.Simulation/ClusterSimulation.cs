@@ -152,10 +152,18 @@ public sealed partial class ClusterSimulation
             Guard(node, () => HandleReady(node));
         }
 
-        if (node.IsUp)
+        if (!node.IsUp)
         {
-            _checker.OnCommitted(_now, node);
-            MaybeSnapshot(node);
+            return;
+        }
+
+        var committedBefore = node.HighestCommit;
+        _checker.OnCommitted(_now, node);
+        MaybeSnapshot(node);
+        if (_faultsActive && node.Core!.Role == RaftRole.Leader && node.HighestCommit > committedBefore && _random.Chance(0.01))
+        {
+            // Buggify: a leader dying right after its commit index moved is where commit-rule mistakes surface.
+            Crash(node, "nemesis, the leader right after committing");
         }
     }
 
@@ -182,7 +190,6 @@ public sealed partial class ClusterSimulation
             _network.Send(message, _now);
         }
 
-        var commitBefore = core.Commit;
         ApplyReady(node, ready);
         core.Advance(ready);
         if (ready.SoftState is { Role: RaftRole.Leader })
@@ -192,13 +199,6 @@ public sealed partial class ClusterSimulation
         }
 
         AnswerReads(node);
-        if (_faultsActive && core.Role == RaftRole.Leader && core.Commit > commitBefore && _random.Chance(0.01))
-        {
-            // Buggify: a leader dying right after its commit index moved is where commit-rule mistakes surface.
-            Crash(node, "nemesis, leader right after committing");
-            return;
-        }
-
         if (core.IsRemoved)
         {
             node.IsDecommissioned = true;

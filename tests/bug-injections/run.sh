@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # Proves the simulator can fail: applies each deliberately injected bug to a scratch copy of the tree and checks
-# that the default seeds catch it. Usage: tests/bug-injections/run.sh [--seeds N] (default 500, as `dotnet test`).
+# that the default seeds catch it.
+# Usage: tests/bug-injections/run.sh [--seeds N] [NAME-PREFIX] (default 500 seeds, as `dotnet test` runs).
 set -euo pipefail
 seeds=500
-[ "${1:-}" = "--seeds" ] && seeds=$2
+if [ "${1:-}" = "--seeds" ]; then seeds=$2; shift 2; fi
+only=${1:-}
 top=$(git rev-parse --show-toplevel)
 scratch=$(mktemp -d)
 trap 'git -C "$top" worktree remove --force "$scratch/tree" >/dev/null 2>&1 || true; rm -rf "$scratch"' EXIT
 git -C "$top" worktree add --detach "$scratch/tree" HEAD >/dev/null 2>&1
 status=0
-for patch in "$top"/tests/bug-injections/*.patch; do
+for patch in "$top"/tests/bug-injections/"$only"*.patch; do
   name=$(basename "$patch" .patch)
   git -C "$scratch/tree" checkout -q -- .
   git -C "$scratch/tree" apply "$patch"
