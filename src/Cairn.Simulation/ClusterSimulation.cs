@@ -206,8 +206,15 @@ public sealed partial class ClusterSimulation
         }
     }
 
+    /// <summary>
+    /// Buggify odds of a crash between persisting and sending: high for a vote just granted (a vote answered before it
+    /// is durable shows up as two leaders in a term) and for a leader's first ready (its no-op then exists on its own
+    /// disk only, the conflicting-suffix setup of paper Figure 8); low otherwise.
+    /// </summary>
     private static double CrashMidReadyChance(Ready ready) =>
-        ready.Messages.Any(m => m.Type == MessageType.VoteResponse && !m.Reject) ? 0.05 : 0.0005;
+        ready.SoftState is { Role: RaftRole.Leader } || ready.Messages.Any(m => m.Type == MessageType.VoteResponse && !m.Reject)
+            ? 0.05
+            : 0.0005;
 
     private void ApplyReady(SimulatedNode node, Ready ready)
     {
