@@ -49,7 +49,7 @@ public sealed partial class RaftNode
             case MessageType.AppendResponse or MessageType.HeartbeatResponse when Role == RaftRole.Leader:
                 HandleReplicationResponse(message);
                 break;
-            case MessageType.TimeoutNow when IsPromotable:
+            case MessageType.TimeoutNow when Membership.IsVoter(Id):
                 // The leader is handing over (thesis §3.10): campaign at once, skipping pre-vote.
                 Campaign(CampaignKind.Transfer);
                 break;
@@ -142,8 +142,14 @@ public sealed partial class RaftNode
         }
 
         _votes.TryAdd(message.From, !message.Reject);
-        var granted = _votes.Count(v => v.Value);
-        var rejected = _votes.Count - granted;
+        TallyVotes();
+    }
+
+    /// <summary>Counts the votes of voters only (a removed candidate's own vote does not count) and acts on the outcome.</summary>
+    private void TallyVotes()
+    {
+        var granted = _votes.Count(v => v.Value && Membership.IsVoter(v.Key));
+        var rejected = _votes.Count(v => !v.Value && Membership.IsVoter(v.Key));
         if (granted >= Membership.QuorumSize)
         {
             if (Role == RaftRole.PreCandidate)
@@ -191,21 +197,6 @@ public sealed partial class RaftNode
         }
 
         _votes[Id] = true;
-        if (Membership.QuorumSize == 1)
-        {
-            // A single voter wins at once.
-            if (kind == CampaignKind.PreElection)
-            {
-                Campaign(CampaignKind.Election);
-            }
-            else
-            {
-                BecomeLeader();
-            }
-
-            return;
-        }
-
         var type = kind == CampaignKind.PreElection ? MessageType.PreVote : MessageType.Vote;
         var context = kind == CampaignKind.Transfer ? TransferCampaignContext : 0;
         foreach (var voter in Membership.Voters)
@@ -219,6 +210,9 @@ public sealed partial class RaftNode
                 });
             }
         }
+
+        // A single voter wins on its own vote.
+        TallyVotes();
     }
 
     private void BecomeFollower(Term term, NodeId leader)
@@ -259,6 +253,10 @@ public sealed partial class RaftNode
         // A no-op in the new term (paper §5.4.2, §8): committing it commits everything before it, and it gates
         // read-index and membership changes, which are only safe once this term has committed an entry.
         _termStartIndex = AppendAsLeader(EntryKind.Command, ReadOnlyMemory<byte>.Empty);
+        if (IsRemoved)
+        {
+            HandOff();
+        }
     }
 
     private void ResetTerm(Term term)
@@ -300,8 +298,13 @@ public sealed partial class RaftNode
         _electionElapsedTicks++;
         if (!TransferTarget.IsNone && ++_transferElapsedTicks >= _options.ElectionTimeoutTicks)
         {
-            // A transfer that has not finished within an election timeout is abandoned (thesis §3.10).
+            // A transfer that has not finished within an election timeout is abandoned (thesis §3.10), unless we
+            // were removed: then we keep handing over, to whichever voter is now furthest ahead.
             TransferTarget = NodeId.None;
+            if (IsRemoved)
+            {
+                HandOff();
+            }
         }
 
         if (_electionElapsedTicks >= _options.ElectionTimeoutTicks)

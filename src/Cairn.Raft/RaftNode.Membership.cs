@@ -122,19 +122,25 @@ public sealed partial class RaftNode
 
         if (!Membership.IsVoter(Id))
         {
-            // The change that removed us is committed (we are applying it): hand over to the most up-to-date voter
-            // so the group does not wait an election timeout, and step down.
-            var successor = Membership.Voters.Where(_progress.ContainsKey).OrderByDescending(v => _progress[v].Match).FirstOrDefault();
-            if (!successor.IsNone)
-            {
-                SendTimeoutNow(successor);
-            }
-
-            BecomeFollower(Term, NodeId.None);
-            return;
+            // The change that removed us is committed (we are applying it), but the others may not know yet and still
+            // count our vote, and our log may be ahead of theirs. So we keep leading without counting ourselves,
+            // refuse new work, and hand over as in a leadership transfer: once a successor holds our whole log it is
+            // told to campaign, and its vote request (a newer term) makes us step down (thesis §4.2.2, §3.10).
+            HandOff();
         }
 
         MaybeCommit();
+    }
+
+    private void HandOff()
+    {
+        var successor = Membership.Voters.Where(_progress.ContainsKey).OrderByDescending(v => _progress[v].Match).FirstOrDefault();
+        TransferTarget = successor;
+        _transferElapsedTicks = 0;
+        if (!successor.IsNone && _progress[successor].Match == _log.LastIndex)
+        {
+            SendTimeoutNow(successor);
+        }
     }
 
     private void MaybePromoteCaughtUpLearner()

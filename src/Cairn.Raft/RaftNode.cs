@@ -96,7 +96,12 @@ public sealed partial class RaftNode
 
     private HardState HardState => new(Term, Vote, _log.Committed);
 
-    private bool IsPromotable => Membership.IsVoter(Id) && !IsRemoved;
+    /// <summary>
+    /// Voters campaign; so does a removed node, whose log may hold entries the others lack and who may be the only
+    /// one able to lead: it wins only with a majority of the voters it knows (which exclude it) and, as leader, at
+    /// once hands over. Learners and nodes that have not joined yet never campaign.
+    /// </summary>
+    private bool IsPromotable => Membership.IsVoter(Id) || IsRemoved;
 
     /// <summary>
     /// Writes the initial membership of a brand-new group into empty storage: one membership entry per voter at

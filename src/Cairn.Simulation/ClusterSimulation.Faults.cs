@@ -14,7 +14,7 @@ public sealed partial class ClusterSimulation
             Restart(node);
         }
 
-        if (!_random.Chance(0.03))
+        if (!_random.Chance(_faultChance))
         {
             return;
         }

@@ -22,10 +22,13 @@ public sealed partial class ClusterSimulation
     private readonly List<KvOperation> _history = [];
     private readonly Queue<string> _trace = new();
     private readonly List<string> _fullTrace = [];
-    // Flow-control settings drawn per run: tiny appends split a new leader's catch-up from its no-op, which is
-    // where commit-rule mistakes (paper Figure 8) become visible.
+    // Settings drawn per run, so the seeds cover calm and stormy clusters alike. Tiny appends split a new leader's
+    // catch-up from its no-op, and leaders dying right after committing end terms early: together that is where
+    // commit-rule mistakes (paper Figure 8) become visible.
     private readonly long _maxAppendBytes;
     private readonly int _maxInflightMessages;
+    private readonly double _leaderCrashAfterCommitChance;
+    private readonly double _faultChance;
     private long _now;
     private int _faults;
     private bool _faultsActive = true;
@@ -40,6 +43,8 @@ public sealed partial class ClusterSimulation
         _network = new SimulatedNetwork(new SplitMix64(options.Seed ^ 0x6E6574776F726BUL));
         _maxAppendBytes = new long[] { 64, 512, 4096 }[_random.Next(3)];
         _maxInflightMessages = new[] { 1, 4, 16 }[_random.Next(3)];
+        _leaderCrashAfterCommitChance = new[] { 0.01, 0.05, 0.3 }[_random.Next(3)];
+        _faultChance = new[] { 0.01, 0.03, 0.08 }[_random.Next(3)];
         var voters = Enumerable.Range(1, options.Nodes).Select(i => new NodeId((ulong)i)).ToArray();
         foreach (var id in voters)
         {
@@ -126,6 +131,24 @@ public sealed partial class ClusterSimulation
         {
             HandleReadies(node);
         }
+
+        StopRemovedNodes();
+    }
+
+    /// <summary>
+    /// A removed node is stopped once every other member is up and has applied its removal, as an operator would: until
+    /// then the others may still need its vote (etcd likewise delays the stop of a removed member).
+    /// </summary>
+    private void StopRemovedNodes()
+    {
+        foreach (var node in _nodes.Values.Where(n => n.IsUp && n.Core!.IsRemoved).ToList())
+        {
+            if (_nodes.Values.All(n => n == node || n.IsDecommissioned || (n.IsUp && !n.Core!.Membership.Contains(node.Id))))
+            {
+                node.IsDecommissioned = true;
+                Crash(node, "removed from the group, stopped");
+            }
+        }
     }
 
     private void Deliver(Message message)
@@ -160,7 +183,7 @@ public sealed partial class ClusterSimulation
         var committedBefore = node.HighestCommit;
         _checker.OnCommitted(_now, node);
         MaybeSnapshot(node);
-        if (_faultsActive && node.Core!.Role == RaftRole.Leader && node.HighestCommit > committedBefore && _random.Chance(0.01))
+        if (_faultsActive && node.Core!.Role == RaftRole.Leader && node.HighestCommit > committedBefore && _random.Chance(_leaderCrashAfterCommitChance))
         {
             // Buggify: a leader dying right after its commit index moved is where commit-rule mistakes surface.
             Crash(node, "nemesis, the leader right after committing");
@@ -199,11 +222,6 @@ public sealed partial class ClusterSimulation
         }
 
         AnswerReads(node);
-        if (core.IsRemoved)
-        {
-            node.IsDecommissioned = true;
-            Crash(node, "removed from the group, stopped");
-        }
     }
 
     /// <summary>
