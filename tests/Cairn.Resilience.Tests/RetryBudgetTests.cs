@@ -176,6 +176,34 @@ public sealed class RetryBudgetTests
         Assert.Throws<ValidationException>(() => new ResiliencePipelineBuilder().AddCairnBudgetedRetry(new() { MaxRetryAttempts = -1 }));
     }
 
+    [Fact]
+    public void Predicate_helper_budgets_a_plain_polly_retry()
+    {
+        var budget = new RetryBudget(0.1, TimeSpan.FromSeconds(10), minRetriesPerSecond: 0.5, _time);
+        var refused = 0;
+        var pipeline = new ResiliencePipelineBuilder { TimeProvider = _time }
+            .AddRetry(new Polly.Retry.RetryStrategyOptions
+            {
+                MaxRetryAttempts = 3,
+                Delay = TimeSpan.Zero,
+                ShouldHandle = RetryBudgetPredicate.Create<object>(budget, args => new(args.Outcome.Exception is HttpRequestException), 3, _ => refused++),
+            })
+            .Build();
+        var attempts = 0;
+
+        pipeline.Execute(() => 1);
+        for (int i = 0; i < 49; i++)
+        {
+            Assert.Throws<HttpRequestException>(() => pipeline.Execute<int>(() => { attempts++; throw new HttpRequestException(); }));
+        }
+
+        // 50 requests × 0.1 + 0.5/s × 10 s = 10 retries, whatever the order.
+        Assert.Equal(50, budget.TotalRequests);
+        Assert.Equal(10, budget.TotalRetries);
+        Assert.Equal(59, attempts);
+        Assert.Equal(budget.TotalRetriesRejected, refused);
+    }
+
     private static HttpResponseMessage TooMany(Action<HttpResponseMessage> configure)
     {
         var response = new HttpResponseMessage(HttpStatusCode.TooManyRequests);

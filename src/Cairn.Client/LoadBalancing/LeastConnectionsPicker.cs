@@ -19,13 +19,28 @@ public sealed class LeastConnectionsPicker : EndpointPicker
         ArgumentNullException.ThrowIfNull(endpoints);
         var items = endpoints.Items;
         var offset = (int)(Interlocked.Increment(ref _start) % (uint)items.Length);
+
+        // Keep the best candidate's load terms in locals so each step reads one in-flight count, and scan in two
+        // plain runs (offset..end, then start..offset) instead of taking a modulo per step.
         var best = items[offset];
-        for (int i = 1; i < items.Length; i++)
+        long bestLoad = best.InFlight + 1L;
+        long bestWeight = best.Weight;
+        for (int pass = 0; pass < 2; pass++)
         {
-            var candidate = items[(offset + i) % items.Length];
-            if (CompareLoad(candidate, best) < 0)
+            var from = pass == 0 ? offset + 1 : 0;
+            var to = pass == 0 ? items.Length : offset;
+            for (int i = from; i < to; i++)
             {
-                best = candidate;
+                var candidate = items[i];
+                long load = candidate.InFlight + 1L;
+
+                // load / weight < bestLoad / bestWeight, by cross-multiplication.
+                if (load * bestWeight < bestLoad * candidate.Weight)
+                {
+                    best = candidate;
+                    bestLoad = load;
+                    bestWeight = candidate.Weight;
+                }
             }
         }
 

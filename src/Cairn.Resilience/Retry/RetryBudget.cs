@@ -20,6 +20,9 @@ namespace Cairn.Resilience.Retry;
 /// </remarks>
 public sealed class RetryBudget
 {
+    /// <summary>The number of requests counted before they are put in a time bucket; a power of two.</summary>
+    public const int DepositBatchSize = 64;
+
     private const int BucketCount = 10;
 
     private readonly Lock _lock = new();
@@ -28,14 +31,17 @@ public sealed class RetryBudget
     private readonly long _bucketTicks;
     private readonly double _floor;
 
-    // Invariant: bucket i counts the requests and retries made in [_starts[i], _starts[i] + _bucketTicks);
+    // Invariant: bucket i counts the requests put away and the retries made in [_starts[i], _starts[i] + _bucketTicks);
     // buckets a full window old are ignored. Guarded by _lock.
     private readonly long[] _starts = new long[BucketCount];
-    private readonly int[] _requests = new int[BucketCount];
+    private readonly long[] _requests = new long[BucketCount];
     private readonly int[] _retries = new int[BucketCount];
     private int _current;
 
     private long _totalRequests;
+
+    // Requests counted but not yet in a bucket; incremented without the lock, drained under it.
+    private long _pendingRequests;
     private long _totalRetries;
     private long _totalRejected;
 
@@ -74,7 +80,7 @@ public sealed class RetryBudget
     public double MinRetriesPerSecond { get; }
 
     /// <summary>Gets the number of requests recorded since creation.</summary>
-    public long TotalRequests => Interlocked.Read(ref _totalRequests);
+    public long TotalRequests => Interlocked.Read(ref _totalRequests) + Interlocked.Read(ref _pendingRequests);
 
     /// <summary>Gets the number of retries granted since creation.</summary>
     public long TotalRetries => Interlocked.Read(ref _totalRetries);
@@ -89,18 +95,28 @@ public sealed class RetryBudget
         {
             lock (_lock)
             {
-                return Available_NeedsLock(_timeProvider.GetTimestamp());
+                var now = _timeProvider.GetTimestamp();
+                Flush_NeedsLock(now);
+                return Available_NeedsLock(now);
             }
         }
     }
 
     /// <summary>Records an original request (not a retry); call it once per logical call.</summary>
+    /// <remarks>
+    /// This runs on every request while retries are rare, so it costs one atomic increment: requests are put in a
+    /// time bucket in batches of <see cref="DepositBatchSize"/>, or earlier when a retry is asked for. A batch is
+    /// stamped with the time it is put away, so at most <c>DepositBatchSize × RetryRatio</c> retries may be
+    /// granted on deposits a little older than the window.
+    /// </remarks>
     public void RecordRequest()
     {
-        lock (_lock)
+        if ((Interlocked.Increment(ref _pendingRequests) & (DepositBatchSize - 1)) == 0)
         {
-            _requests[BucketFor_NeedsLock(_timeProvider.GetTimestamp())]++;
-            _totalRequests++;
+            lock (_lock)
+            {
+                Flush_NeedsLock(_timeProvider.GetTimestamp());
+            }
         }
     }
 
@@ -111,15 +127,26 @@ public sealed class RetryBudget
         lock (_lock)
         {
             var now = _timeProvider.GetTimestamp();
+            Flush_NeedsLock(now);
             if (Available_NeedsLock(now) < 1.0)
             {
-                _totalRejected++;
+                Interlocked.Increment(ref _totalRejected);
                 return false;
             }
 
             _retries[BucketFor_NeedsLock(now)]++;
-            _totalRetries++;
+            Interlocked.Increment(ref _totalRetries);
             return true;
+        }
+    }
+
+    private void Flush_NeedsLock(long now)
+    {
+        var pending = Interlocked.Exchange(ref _pendingRequests, 0);
+        if (pending > 0)
+        {
+            _requests[BucketFor_NeedsLock(now)] += pending;
+            Interlocked.Add(ref _totalRequests, pending);
         }
     }
 
