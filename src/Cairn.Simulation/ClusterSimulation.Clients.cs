@@ -60,6 +60,14 @@ public sealed partial class ClusterSimulation
             return;
         }
 
+        if (node.PausedUntil > _now)
+        {
+            // The request sits in the frozen node's socket until it wakes.
+            client.Target = node.Id;
+            client.TargetIncarnation = node.Incarnation;
+            return;
+        }
+
         client.Target = node.Id;
         client.TargetIncarnation = node.Incarnation;
         client.SentAt = _now;

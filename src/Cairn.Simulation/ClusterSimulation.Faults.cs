@@ -20,8 +20,11 @@ public sealed partial class ClusterSimulation
         }
 
         _faults++;
-        switch (_random.Next(11))
+        switch (_random.Next(12))
         {
+            case 11:
+                PauseSomeone();
+                break;
             case 0 or 1:
                 CrashSomeone();
                 break;
@@ -66,6 +69,17 @@ public sealed partial class ClusterSimulation
         else if (up.Count > 0)
         {
             Crash(up[_random.Next(up.Count)], "nemesis");
+        }
+    }
+
+    private void PauseSomeone()
+    {
+        var up = Members().Where(n => n.IsUp).ToList();
+        var node = CurrentLeader() is { } leader && _random.Chance(0.5) ? leader : up.Count > 0 ? up[_random.Next(up.Count)] : null;
+        if (node is not null)
+        {
+            node.PausedUntil = _now + 10 + _random.Next(50);
+            Record($"pause {node.Id} until t={node.PausedUntil}");
         }
     }
 
@@ -214,6 +228,7 @@ public sealed partial class ClusterSimulation
         foreach (var node in _nodes.Values)
         {
             node.SlowUntil = 0;
+            node.PausedUntil = 0;
             if (!node.IsUp && !node.IsDecommissioned)
             {
                 Restart(node);

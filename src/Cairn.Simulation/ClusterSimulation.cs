@@ -116,7 +116,7 @@ public sealed partial class ClusterSimulation
 
         foreach (var node in _nodes.Values)
         {
-            if (node.IsUp && !(node.SlowUntil > _now && _random.Chance(0.5)))
+            if (node.IsUp && node.PausedUntil <= _now && !(node.SlowUntil > _now && _random.Chance(0.5)))
             {
                 Guard(node, () => node.Core!.Tick());
             }
@@ -155,6 +155,13 @@ public sealed partial class ClusterSimulation
     {
         if (!_nodes.TryGetValue(message.To, out var node) || !node.IsUp)
         {
+            return;
+        }
+
+        if (node.PausedUntil > _now)
+        {
+            // Mail piles up for a frozen node and trickles in after it wakes, racing its clients' requests.
+            _network.Hold(message, node.PausedUntil + 1 + _random.Next(4));
             return;
         }
 

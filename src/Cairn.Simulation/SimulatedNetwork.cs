@@ -56,6 +56,9 @@ internal sealed class SimulatedNetwork(SplitMix64 random)
         }
     }
 
+    /// <summary>Delivers <paramref name="message"/> at <paramref name="deliverAt"/> instead (a frozen receiver).</summary>
+    public void Hold(Message message, long deliverAt) => _inFlight.Enqueue(message, (deliverAt, _sequence++));
+
     public void Cut(NodeId from, NodeId to) => _cut.Add((from, to));
 
     public void HealAll() => _cut.Clear();

@@ -27,6 +27,12 @@ internal sealed class SimulatedNode(NodeId id, RaftOptions options)
     /// <summary>Until this tick the node is slow: it skips ticks and handles messages late.</summary>
     public long SlowUntil { get; set; }
 
+    /// <summary>
+    /// Until this tick the node is frozen (a long GC pause, a stopped VM): no ticks, no messages, no client requests;
+    /// everything waits for it. It then resumes believing what it believed before.
+    /// </summary>
+    public long PausedUntil { get; set; }
+
     /// <summary>True once the node has been removed from the group and stopped for good.</summary>
     public bool IsDecommissioned { get; set; }
 
