@@ -16,7 +16,7 @@ public sealed partial class ClusterSimulation
     {
         if (client.Current is null)
         {
-            if (!_faultsActive || !_random.Chance(0.3))
+            if (!_faultsActive || client.IdleUntil > _now || !_random.Chance(0.3))
             {
                 return;
             }
@@ -154,6 +154,13 @@ public sealed partial class ClusterSimulation
         _history.Add(new KvOperation(op.HistoryId, client.Id, op.Kind, op.Key, op.Value, op.Expected, op.Invoked, _now, result));
         client.Current = null;
         client.Submitted = false;
+
+        // Now and then a client thinks for a while before its next request, still connected to the same node: a
+        // request that reaches a stale leader after the world moved on is how unsafe reads show.
+        if (_random.Chance(0.2))
+        {
+            client.IdleUntil = _now + 10 + _random.Next(60);
+        }
     }
 
     private IEnumerable<KvOperation> PendingOperations() =>

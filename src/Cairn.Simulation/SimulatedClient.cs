@@ -21,6 +21,9 @@ internal sealed class SimulatedClient(int id)
 
     public long SentAt { get; set; }
 
+    /// <summary>The client thinks until this tick before its next operation (and keeps its connection meanwhile).</summary>
+    public long IdleUntil { get; set; }
+
     /// <summary>The read-index request id of the current attempt, for reads.</summary>
     public ulong ReadRequest { get; set; }
 
