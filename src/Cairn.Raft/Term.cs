@@ -28,6 +28,9 @@ public readonly record struct Term(ulong Value) : IComparable<Term>
     /// <summary>The larger of two terms.</summary>
     public static Term Max(Term a, Term b) => a >= b ? a : b;
 
+    /// <summary>The smaller of two terms.</summary>
+    public static Term Min(Term a, Term b) => a <= b ? a : b;
+
     /// <inheritdoc/>
     public override string ToString() => $"t{Value}";
 }

@@ -27,7 +27,13 @@ public sealed partial class ClusterSimulation
 
         var target = _nodes.GetValueOrDefault(client.Target);
         var lost = target is null || !target.IsUp || target.Incarnation != client.TargetIncarnation;
-        if (!client.Submitted || lost || _now - client.SentAt >= _options.ClientTimeoutTicks)
+        if (_now - client.SentAt >= _options.ClientTimeoutTicks)
+        {
+            // No answer in time: give up on that node and try another.
+            client.Target = NodeId.None;
+            Submit(client);
+        }
+        else if (!client.Submitted || lost)
         {
             Submit(client);
         }
@@ -60,16 +66,20 @@ public sealed partial class ClusterSimulation
             return;
         }
 
-        if (node.PausedUntil > _now)
+        if (client.Target != node.Id || client.TargetIncarnation != node.Incarnation)
         {
-            // The request sits in the frozen node's socket until it wakes.
+            // A new connection: the client's timeout runs from here.
             client.Target = node.Id;
             client.TargetIncarnation = node.Incarnation;
+            client.SentAt = _now;
+        }
+
+        if (node.PausedUntil > _now)
+        {
+            // The request sits in the frozen node's socket until it wakes (or the client times out).
             return;
         }
 
-        client.Target = node.Id;
-        client.TargetIncarnation = node.Incarnation;
         client.SentAt = _now;
         ProposeResult result;
         if (operation.Kind == KvOperationKind.Get)

@@ -78,7 +78,7 @@ public sealed partial class ClusterSimulation
         var node = CurrentLeader() is { } leader && _random.Chance(0.5) ? leader : up.Count > 0 ? up[_random.Next(up.Count)] : null;
         if (node is not null)
         {
-            node.PausedUntil = _now + 10 + _random.Next(50);
+            node.PausedUntil = _now + 10 + _random.Next(150);
             Record($"pause {node.Id} until t={node.PausedUntil}");
         }
     }

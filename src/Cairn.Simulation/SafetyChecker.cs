@@ -12,7 +12,9 @@ internal sealed class SafetyChecker
 {
     private readonly Dictionary<Term, NodeId> _leaderOfTerm = [];
     private readonly Dictionary<(LogIndex, Term), (ulong Hash, Term PreviousTerm)> _persisted = [];
-    private readonly Dictionary<LogIndex, (Term Term, ulong Hash)> _committed = [];
+    // For each committed index: the entry, and the lowest term any node was in when it saw the entry committed — an
+    // upper bound of the term in which it was committed.
+    private readonly Dictionary<LogIndex, (Term Term, ulong Hash, Term SeenInTerm)> _committed = [];
     private readonly Dictionary<LogIndex, (Term Term, ulong Hash)> _applied = [];
     private readonly List<Entry> _scratch = [];
 
@@ -37,7 +39,9 @@ internal sealed class SafetyChecker
         HighestLeaderTerm = Term.Max(HighestLeaderTerm, core.Term);
         foreach (var (index, committed) in _committed)
         {
-            if (index <= node.Disk.Snapshot.Metadata.Index)
+            // Only entries committed in an earlier term must be there (paper §5.4.3): a leader elected late, say
+            // after a pause, legitimately lacks what later terms committed.
+            if (index <= node.Disk.Snapshot.Metadata.Index || committed.SeenInTerm >= core.Term)
             {
                 continue;
             }
@@ -89,13 +93,19 @@ internal sealed class SafetyChecker
         node.Disk.ReadEntries(from, commit.Next, long.MaxValue, _scratch);
         foreach (var entry in _scratch)
         {
-            var record = (entry.Term, Hash(entry));
-            if (_committed.TryGetValue(entry.Index, out var seen) && seen != record)
+            var hash = Hash(entry);
+            var seenInTerm = node.Core.Term;
+            if (_committed.TryGetValue(entry.Index, out var seen))
             {
-                Fail(tick, $"committed entry lost: {node.Id} committed {entry.Index}@{entry.Term} where {entry.Index}@{seen.Term} was committed");
+                if (seen.Term != entry.Term || seen.Hash != hash)
+                {
+                    Fail(tick, $"committed entry lost: {node.Id} committed {entry.Index}@{entry.Term} where {entry.Index}@{seen.Term} was committed");
+                }
+
+                seenInTerm = Term.Min(seenInTerm, seen.SeenInTerm);
             }
 
-            _committed[entry.Index] = record;
+            _committed[entry.Index] = (entry.Term, hash, seenInTerm);
             HighestCommitted = LogIndex.Max(HighestCommitted, entry.Index);
         }
     }
