@@ -56,6 +56,21 @@ public sealed class RetryBudgetTests
         Assert.False(budget.TryAcquireRetry());
     }
 
+    [Fact]
+    public void Requests_counted_but_not_yet_bucketed_still_expire_with_the_window()
+    {
+        var budget = new RetryBudget(1.0, TimeSpan.FromSeconds(10), minRetriesPerSecond: 0, _time);
+        for (int i = 0; i < RetryBudget.DepositBatchSize - 1; i++)
+        {
+            budget.RecordRequest();
+        }
+
+        _time.Advance(TimeSpan.FromSeconds(11));
+
+        Assert.Equal(RetryBudget.DepositBatchSize - 1, budget.TotalRequests);
+        Assert.False(budget.TryAcquireRetry());
+    }
+
     [Theory]
     [InlineData(-0.1, 10, 1)]
     [InlineData(11, 10, 1)]

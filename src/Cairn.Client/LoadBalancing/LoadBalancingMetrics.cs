@@ -19,15 +19,15 @@ public static class LoadBalancingMetrics
     /// <summary>The name of the counter of ejections.</summary>
     public const string EjectionsCounterName = "cairn.client.lb.ejections";
 
-    private static readonly Meter Meter = new(MeterName);
-    private static readonly Counter<long> Calls = Meter.CreateCounter<long>(CallsCounterName, "{call}", "Calls finished through the load balancer.");
-    private static readonly Counter<long> Ejections = Meter.CreateCounter<long>(EjectionsCounterName, "{ejection}", "Endpoints ejected by passive outlier detection.");
+    private static readonly Meter _meter = new(MeterName);
+    private static readonly Counter<long> _calls = _meter.CreateCounter<long>(CallsCounterName, "{call}", "Calls finished through the load balancer.");
+    private static readonly Counter<long> _ejections = _meter.CreateCounter<long>(EjectionsCounterName, "{ejection}", "Endpoints ejected by passive outlier detection.");
 
     internal static void RecordCall(BackendEndpoint endpoint, EndpointCallResult result)
     {
-        if (Calls.Enabled)
+        if (_calls.Enabled)
         {
-            Calls.Add(
+            _calls.Add(
                 1,
                 new KeyValuePair<string, object?>("endpoint", endpoint.Authority),
                 new KeyValuePair<string, object?>("result", ResultTag(result)));
@@ -36,9 +36,9 @@ public static class LoadBalancingMetrics
 
     internal static void RecordEjection(BackendEndpoint endpoint)
     {
-        if (Ejections.Enabled)
+        if (_ejections.Enabled)
         {
-            Ejections.Add(1, new KeyValuePair<string, object?>("endpoint", endpoint.Authority));
+            _ejections.Add(1, new KeyValuePair<string, object?>("endpoint", endpoint.Authority));
         }
     }
 

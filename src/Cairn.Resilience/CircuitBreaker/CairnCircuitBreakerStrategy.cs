@@ -7,9 +7,9 @@ namespace Cairn.Resilience.CircuitBreaker;
 /// <summary>The Polly strategy around a <see cref="CircuitController"/>: admits, classifies, records and reports.</summary>
 internal sealed class CairnCircuitBreakerStrategy<TResult> : ResilienceStrategy<TResult>
 {
-    private static readonly ResilienceEvent OpenedEvent = new(ResilienceEventSeverity.Error, CairnCircuitBreakerEvents.Opened);
-    private static readonly ResilienceEvent ClosedEvent = new(ResilienceEventSeverity.Information, CairnCircuitBreakerEvents.Closed);
-    private static readonly ResilienceEvent HalfOpenedEvent = new(ResilienceEventSeverity.Warning, CairnCircuitBreakerEvents.HalfOpened);
+    private static readonly ResilienceEvent _openedEvent = new(ResilienceEventSeverity.Error, CairnCircuitBreakerEvents.Opened);
+    private static readonly ResilienceEvent _closedEvent = new(ResilienceEventSeverity.Information, CairnCircuitBreakerEvents.Closed);
+    private static readonly ResilienceEvent _halfOpenedEvent = new(ResilienceEventSeverity.Warning, CairnCircuitBreakerEvents.HalfOpened);
 
     private readonly CircuitController _controller;
     private readonly CairnCircuitBreakerStrategyOptions<TResult> _options;
@@ -95,7 +95,7 @@ internal sealed class CairnCircuitBreakerStrategy<TResult> : ResilienceStrategy<
         if (transition == CircuitTransition.Opened)
         {
             var args = new OnCircuitOpenedArguments<TResult>(context, outcome, breakDuration, isManual);
-            _telemetry.Report(OpenedEvent, context, outcome, args);
+            _telemetry.Report(_openedEvent, context, outcome, args);
             if (_options.OnOpened is { } onOpened)
             {
                 await onOpened(args).ConfigureAwait(context.ContinueOnCapturedContext);
@@ -104,7 +104,7 @@ internal sealed class CairnCircuitBreakerStrategy<TResult> : ResilienceStrategy<
         else if (transition == CircuitTransition.Closed)
         {
             var args = new OnCircuitClosedArguments<TResult>(context, outcome, isManual);
-            _telemetry.Report(ClosedEvent, context, outcome, args);
+            _telemetry.Report(_closedEvent, context, outcome, args);
             if (_options.OnClosed is { } onClosed)
             {
                 await onClosed(args).ConfigureAwait(context.ContinueOnCapturedContext);
@@ -115,7 +115,7 @@ internal sealed class CairnCircuitBreakerStrategy<TResult> : ResilienceStrategy<
     private async ValueTask ReportHalfOpenedAsync(ResilienceContext context)
     {
         var args = new OnCircuitHalfOpenedArguments(context);
-        _telemetry.Report(HalfOpenedEvent, context, args);
+        _telemetry.Report(_halfOpenedEvent, context, args);
         if (_options.OnHalfOpened is { } onHalfOpened)
         {
             await onHalfOpened(args).ConfigureAwait(context.ContinueOnCapturedContext);

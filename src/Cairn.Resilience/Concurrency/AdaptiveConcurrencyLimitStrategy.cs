@@ -6,8 +6,8 @@ namespace Cairn.Resilience.Concurrency;
 /// <summary>The Polly strategy around an <see cref="AimdLimiter"/>: admits or rejects, times the call, adapts.</summary>
 internal sealed class AdaptiveConcurrencyLimitStrategy : ResilienceStrategy
 {
-    private static readonly ResilienceEvent RejectedEvent = new(ResilienceEventSeverity.Warning, AdaptiveConcurrencyLimitEvents.Rejected);
-    private static readonly ResilienceEvent ChangedEvent = new(ResilienceEventSeverity.Information, AdaptiveConcurrencyLimitEvents.LimitChanged);
+    private static readonly ResilienceEvent _rejectedEvent = new(ResilienceEventSeverity.Warning, AdaptiveConcurrencyLimitEvents.Rejected);
+    private static readonly ResilienceEvent _changedEvent = new(ResilienceEventSeverity.Information, AdaptiveConcurrencyLimitEvents.LimitChanged);
 
     private readonly AimdLimiter _limiter;
     private readonly TimeProvider _timeProvider;
@@ -32,7 +32,7 @@ internal sealed class AdaptiveConcurrencyLimitStrategy : ResilienceStrategy
         if (!_limiter.TryAcquire(out var inFlight))
         {
             var limit = _limiter.Limit;
-            _telemetry.Report(RejectedEvent, context, new ConcurrencyLimitRejectedArguments(limit));
+            _telemetry.Report(_rejectedEvent, context, new ConcurrencyLimitRejectedArguments(limit));
             var exception = new ConcurrencyLimitExceededException(limit);
             _telemetry.SetTelemetrySource(exception);
             return Outcome.FromException<TResult>(exception);
@@ -55,7 +55,7 @@ internal sealed class AdaptiveConcurrencyLimitStrategy : ResilienceStrategy
         var (before, after) = _limiter.Release(inFlight, Classify(outcome.Exception, latency, context));
         if (before != after)
         {
-            _telemetry.Report(ChangedEvent, context, new ConcurrencyLimitChangedArguments(before, after, latency));
+            _telemetry.Report(_changedEvent, context, new ConcurrencyLimitChangedArguments(before, after, latency));
         }
 
         return outcome;

@@ -15,7 +15,7 @@ namespace Cairn.Resilience.Deadlines;
 /// </remarks>
 internal sealed class DeadlineStrategy : ResilienceStrategy
 {
-    private static readonly ResilienceEvent ExpiredEvent = new(ResilienceEventSeverity.Error, DeadlineEvents.Expired);
+    private static readonly ResilienceEvent _expiredEvent = new(ResilienceEventSeverity.Error, DeadlineEvents.Expired);
 
     private readonly TimeSpan _timeout;
     private readonly TimeProvider _timeProvider;
@@ -55,7 +55,7 @@ internal sealed class DeadlineStrategy : ResilienceStrategy
     private async ValueTask<Outcome<TResult>> RefuseAsync<TResult>(ResilienceContext context)
     {
         var args = new OnTimeoutArguments(context, TimeSpan.Zero);
-        _telemetry.Report(ExpiredEvent, context, args);
+        _telemetry.Report(_expiredEvent, context, args);
         if (_onTimeout is { } onTimeout)
         {
             await onTimeout(args).ConfigureAwait(context.ContinueOnCapturedContext);

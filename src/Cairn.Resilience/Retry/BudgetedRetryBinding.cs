@@ -11,7 +11,7 @@ namespace Cairn.Resilience.Retry;
 /// </summary>
 internal sealed class BudgetedRetryBinding<TResult>
 {
-    private static readonly ResilienceEvent ExhaustedEvent = new(ResilienceEventSeverity.Warning, RetryBudgetEvents.Exhausted);
+    private static readonly ResilienceEvent _exhaustedEvent = new(ResilienceEventSeverity.Warning, RetryBudgetEvents.Exhausted);
 
     private readonly Lock _lock = new();
     private readonly CairnBudgetedRetryStrategyOptions<TResult> _options;
@@ -47,18 +47,18 @@ internal sealed class BudgetedRetryBinding<TResult>
     /// <typeparam name="TOptions">Polly's options type for the builder at hand (non-generic builders take <see cref="RetryStrategyOptions"/>).</typeparam>
     public TOptions CreateRetryOptions<TOptions>()
         where TOptions : RetryStrategyOptions<TResult>, new() => new()
-    {
-        Name = _options.Name,
-        MaxRetryAttempts = _options.MaxRetryAttempts,
-        BackoffType = _options.BackoffType,
-        UseJitter = _options.UseJitter,
-        Delay = _options.Delay,
-        MaxDelay = _options.MaxDelay,
-        Randomizer = _options.Randomizer,
-        OnRetry = _options.OnRetry,
-        ShouldHandle = ShouldRetry,
-        DelayGenerator = _options.HonorRetryAfter ? GenerateDelay : _delayGenerator,
-    };
+        {
+            Name = _options.Name,
+            MaxRetryAttempts = _options.MaxRetryAttempts,
+            BackoffType = _options.BackoffType,
+            UseJitter = _options.UseJitter,
+            Delay = _options.Delay,
+            MaxDelay = _options.MaxDelay,
+            Randomizer = _options.Randomizer,
+            OnRetry = _options.OnRetry,
+            ShouldHandle = ShouldRetry,
+            DelayGenerator = _options.HonorRetryAfter ? GenerateDelay : _delayGenerator,
+        };
 
     private ValueTask<bool> ShouldRetry(RetryPredicateArguments<TResult> args)
     {
@@ -85,7 +85,7 @@ internal sealed class BudgetedRetryBinding<TResult>
         }
 
         var exhausted = new OnRetryBudgetExhaustedArguments<TResult>(args.Context, args.Outcome, args.AttemptNumber);
-        _telemetry?.Report(ExhaustedEvent, args.Context, args.Outcome, exhausted);
+        _telemetry?.Report(_exhaustedEvent, args.Context, args.Outcome, exhausted);
         return _options.OnBudgetExhausted is { } callback ? NotifyAsync(callback, exhausted) : new ValueTask<bool>(false);
     }
 

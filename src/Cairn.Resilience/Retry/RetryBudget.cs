@@ -40,8 +40,10 @@ public sealed class RetryBudget
 
     private long _totalRequests;
 
-    // Requests counted but not yet in a bucket; incremented without the lock, drained under it.
+    // Requests counted but not yet in a bucket, and when the first of them was made; incremented without the
+    // lock, drained under it.
     private long _pendingRequests;
+    private long _pendingSinceTimestamp;
     private long _totalRetries;
     private long _totalRejected;
 
@@ -104,14 +106,21 @@ public sealed class RetryBudget
 
     /// <summary>Records an original request (not a retry); call it once per logical call.</summary>
     /// <remarks>
-    /// This runs on every request while retries are rare, so it costs one atomic increment: requests are put in a
-    /// time bucket in batches of <see cref="DepositBatchSize"/>, or earlier when a retry is asked for. A batch is
-    /// stamped with the time it is put away, so at most <c>DepositBatchSize × RetryRatio</c> retries may be
-    /// granted on deposits a little older than the window.
+    /// This runs on every request while retries are rare, so it costs one atomic increment (and one clock read per
+    /// batch): requests are put in a time bucket in batches of <see cref="DepositBatchSize"/>, or earlier when a
+    /// retry is asked for. A batch whose first request is older than the window is dropped; a younger one counts
+    /// as made when it is put away. So deposits never outlive their window by more than one window, and at most
+    /// <c>DepositBatchSize × RetryRatio</c> retries ride on such late deposits.
     /// </remarks>
     public void RecordRequest()
     {
-        if ((Interlocked.Increment(ref _pendingRequests) & (DepositBatchSize - 1)) == 0)
+        var pending = Interlocked.Increment(ref _pendingRequests);
+        if (pending == 1)
+        {
+            Volatile.Write(ref _pendingSinceTimestamp, _timeProvider.GetTimestamp());
+        }
+
+        if ((pending & (DepositBatchSize - 1)) == 0)
         {
             lock (_lock)
             {
@@ -143,10 +152,15 @@ public sealed class RetryBudget
     private void Flush_NeedsLock(long now)
     {
         var pending = Interlocked.Exchange(ref _pendingRequests, 0);
-        if (pending > 0)
+        if (pending == 0)
+        {
+            return;
+        }
+
+        Interlocked.Add(ref _totalRequests, pending);
+        if (now - Volatile.Read(ref _pendingSinceTimestamp) < _windowTicks)
         {
             _requests[BucketFor_NeedsLock(now)] += pending;
-            Interlocked.Add(ref _totalRequests, pending);
         }
     }
 
