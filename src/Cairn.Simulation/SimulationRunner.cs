@@ -22,10 +22,10 @@ public static class SimulationRunner
 
     /// <summary>
     /// Runs <paramref name="seedCount"/> seeds starting at <paramref name="template"/>'s seed. With one seed the
-    /// whole event trace is printed; with many, one line per seed. A failing seed prints its violations, its last
-    /// events and the command that replays it.
+    /// whole event trace is printed; with many, one line per seed (none with <paramref name="quiet"/>). A failing seed
+    /// always prints its violations, its last events and the command that replays it.
     /// </summary>
-    public static Summary Run(SimulationOptions template, int seedCount, TextWriter output, TextWriter diagnostics)
+    public static Summary Run(SimulationOptions template, int seedCount, TextWriter output, TextWriter diagnostics, bool quiet = false)
     {
         ArgumentNullException.ThrowIfNull(template);
         ArgumentNullException.ThrowIfNull(output);
@@ -51,7 +51,7 @@ public static class SimulationRunner
                 }
             }
 
-            if (single || result.Violations.Count > 0)
+            if (!quiet || single || result.Violations.Count > 0)
             {
                 output.WriteLine(Describe(result));
             }

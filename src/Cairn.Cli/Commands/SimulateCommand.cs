@@ -13,9 +13,10 @@ internal static class SimulateCommand
         var nodes = new Option<int>("--nodes") { Description = "Founding voters: 1, 3, 5 or 7.", DefaultValueFactory = _ => 5 };
         var steps = new Option<int>("--steps") { Description = "Ticks of the fault-injecting safety phase per seed.", DefaultValueFactory = _ => 2_000 };
         var clients = new Option<int>("--clients") { Description = "Concurrent clients (1 to 64).", DefaultValueFactory = _ => 5 };
+        var quiet = new Option<bool>("--quiet") { Description = "Print only failing seeds and the summary line." };
         var command = new Command("simulate", "Run seeded Raft clusters under faults and check safety, liveness and linearizability.")
         {
-            seeds, seed, nodes, steps, clients,
+            seeds, seed, nodes, steps, clients, quiet,
         };
         command.SetAction(parse =>
         {
@@ -44,7 +45,7 @@ internal static class SimulateCommand
                 return 2;
             }
 
-            var summary = SimulationRunner.Run(options, count, Console.Out, Console.Error);
+            var summary = SimulationRunner.Run(options, count, Console.Out, Console.Error, parse.GetValue(quiet));
             return summary.Violations == 0 ? 0 : 1;
         });
         return command;
