@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace Cairn.Raft;
 
 /// <summary>
@@ -185,6 +187,12 @@ internal sealed class RaftLog
     /// <summary>The entries in [from, to), fetched from storage and the unstable part, capped by bytes (at least one).</summary>
     public Entry[] Slice(LogIndex from, LogIndex to, long maxBytes)
     {
+        FillScratch(from, to, maxBytes);
+        return [.. _scratch];
+    }
+
+    private void FillScratch(LogIndex from, LogIndex to, long maxBytes)
+    {
         RaftAssert.That(from >= FirstIndex && to <= LastIndex.Next && from <= to, "slice out of range");
         _scratch.Clear();
         if (from < _unstableOffset)
@@ -211,24 +219,50 @@ internal sealed class RaftLog
             _scratch.Add(entry);
             next = next.Next;
         }
-
-        return [.. _scratch];
     }
 
-    /// <summary>The unstable entries, for the host to persist.</summary>
-    public Entry[] UnstableEntries() => [.. _unstable];
+    /// <summary>
+    /// The unstable entries, for the host to persist, in an array rented from the shared pool: the ready that carries
+    /// it gives it back at <see cref="RaftNode.Advance"/>, so batches of entries cost no allocation.
+    /// </summary>
+    public ArraySegment<Entry> UnstableEntries() => Rent(_unstable);
 
-    /// <summary>Committed entries not yet handed out for applying (none while a snapshot waits to be persisted).</summary>
-    public Entry[] NextCommittedEntries(long maxBytes)
+    /// <summary>
+    /// Committed entries not yet handed out for applying (none while a snapshot waits to be persisted), in a rented
+    /// array like <see cref="UnstableEntries"/>.
+    /// </summary>
+    public ArraySegment<Entry> NextCommittedEntries(long maxBytes)
     {
         if (UnstableSnapshot is not null || Committed <= Applying)
         {
-            return [];
+            return ArraySegment<Entry>.Empty;
         }
 
-        var entries = Slice(Applying.Next, Committed.Next, maxBytes);
-        Applying = entries[^1].Index;
-        return entries;
+        FillScratch(Applying.Next, Committed.Next, maxBytes);
+        Applying = _scratch[^1].Index;
+        return Rent(_scratch);
+    }
+
+    /// <summary>Gives back an array handed out by <see cref="UnstableEntries"/> or <see cref="NextCommittedEntries"/>.</summary>
+    public static void Return(IReadOnlyList<Entry> entries)
+    {
+        if (entries is ArraySegment<Entry> { Array: { Length: > 0 } array })
+        {
+            // Cleared, so the pool does not keep payloads alive.
+            ArrayPool<Entry>.Shared.Return(array, clearArray: true);
+        }
+    }
+
+    private static ArraySegment<Entry> Rent(List<Entry> entries)
+    {
+        if (entries.Count == 0)
+        {
+            return ArraySegment<Entry>.Empty;
+        }
+
+        var array = ArrayPool<Entry>.Shared.Rent(entries.Count);
+        entries.CopyTo(array);
+        return new ArraySegment<Entry>(array, 0, entries.Count);
     }
 
     /// <summary>The host persisted everything up to <paramref name="index"/>, whose term was <paramref name="term"/>.</summary>

@@ -244,6 +244,9 @@ public sealed partial class RaftNode
         {
             _log.AppliedTo(ready.CommittedEntries[^1].Index);
         }
+
+        RaftLog.Return(ready.Entries);
+        RaftLog.Return(ready.CommittedEntries);
     }
 
     /// <summary>The leader's view of each other member's replication, for status displays. Empty on followers.</summary>

@@ -11,6 +11,8 @@ namespace Cairn.Raft;
 /// <item><b>Complete</b> the <see cref="ReadStates"/> once the applied index reaches each read's index.</item>
 /// <item><b>Acknowledge</b> with <see cref="RaftNode.Advance"/>, passing this same object.</item>
 /// </list>
+/// <see cref="Entries"/> and <see cref="CommittedEntries"/> live in pooled arrays that <see cref="RaftNode.Advance"/>
+/// gives back: copy what must outlive it (the entries themselves are values; their payloads are not pooled).
 /// </summary>
 public sealed class Ready
 {

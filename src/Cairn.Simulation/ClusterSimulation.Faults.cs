@@ -170,10 +170,14 @@ public sealed partial class ClusterSimulation
         _network.LossRate = _random.Next(31) / 100.0;
         _network.DuplicationRate = _random.Next(6) / 100.0;
         _network.MaxDelayTicks = 1 + _random.Next(5);
+        Record($"network: loss {_network.LossRate:P0}, duplication {_network.DuplicationRate:P0}, delay up to {_network.MaxDelayTicks} ticks");
         var members = Members();
-        var slow = members[_random.Next(members.Count)];
-        slow.SlowUntil = _now + 20 + _random.Next(80);
-        Record($"network: loss {_network.LossRate:P0}, duplication {_network.DuplicationRate:P0}, delay up to {_network.MaxDelayTicks} ticks; {slow.Id} slow for a while");
+        if (members.Count > 0)
+        {
+            var slow = members[_random.Next(members.Count)];
+            slow.SlowUntil = _now + 20 + _random.Next(80);
+            Record($"{slow.Id} slow for a while");
+        }
     }
 
     private void ChangeMembership()

@@ -20,6 +20,7 @@ public sealed partial class ClusterSimulation
     private readonly SortedDictionary<NodeId, SimulatedNode> _nodes = [];
     private readonly List<SimulatedClient> _clients = [];
     private readonly List<KvOperation> _history = [];
+    private readonly SortedDictionary<NodeId, LogIndex> _removedAt = [];
     private readonly Queue<string> _trace = new();
     private readonly List<string> _fullTrace = [];
     // Settings drawn per run, so the seeds cover calm and stormy clusters alike. Tiny appends split a new leader's
@@ -136,14 +137,17 @@ public sealed partial class ClusterSimulation
     }
 
     /// <summary>
-    /// A removed node is stopped once every other member is up and has applied its removal, as an operator would: until
-    /// then the others may still need its vote (etcd likewise delays the stop of a removed member).
+    /// A removed node is stopped once every other node is up and has applied its removal, as an operator would: until
+    /// then the others may still need its vote (etcd likewise delays the stop of a removed member). This includes a node
+    /// that never learned of its own removal (it was away), which would otherwise campaign in vain forever.
     /// </summary>
     private void StopRemovedNodes()
     {
-        foreach (var node in _nodes.Values.Where(n => n.IsUp && n.Core!.IsRemoved).ToList())
+        foreach (var (id, removedAt) in _removedAt)
         {
-            if (_nodes.Values.All(n => n == node || n.IsDecommissioned || (n.IsUp && !n.Core!.Membership.Contains(node.Id))))
+            var node = _nodes[id];
+            var others = _nodes.Values.Where(n => n != node && !n.IsDecommissioned).ToList();
+            if (node.IsUp && others.All(n => n.IsUp && n.Core!.Applied >= removedAt))
             {
                 node.IsDecommissioned = true;
                 Crash(node, "removed from the group, stopped");
@@ -252,6 +256,11 @@ public sealed partial class ClusterSimulation
         foreach (var entry in ready.CommittedEntries)
         {
             _checker.OnApplied(_now, node, node.Machine.AppliedIndex, entry);
+            if (entry.Kind == EntryKind.MembershipChange && MembershipChange.Decode(entry.Data) is { Kind: MembershipChangeKind.RemoveNode } removal)
+            {
+                _removedAt.TryAdd(removal.Node, entry.Index);
+            }
+
             if (node.Machine.Apply(entry) is { } applied)
             {
                 CompleteWrite(node, applied.Command, applied.Result);
@@ -324,9 +333,12 @@ public sealed partial class ClusterSimulation
 
     private SimulatedNode? CurrentLeader()
     {
+        // The leader of the highest term, provided no member it knows of is in a later term.
         var up = _nodes.Values.Where(n => n.IsUp).ToList();
         var leader = up.Where(n => n.Core!.Role == RaftRole.Leader).MaxBy(n => n.Core!.Term);
-        return leader is not null && up.All(n => n.Core!.Term <= leader.Core!.Term) ? leader : null;
+        return leader is not null && up.Where(n => leader.Core!.Membership.Contains(n.Id)).All(n => n.Core!.Term <= leader.Core!.Term)
+            ? leader
+            : null;
     }
 
     private void CheckLinearizability()
