@@ -205,8 +205,13 @@ public sealed partial class RaftNode
             {
                 Send(new Message
                 {
-                    Type = type, From = Id, To = voter, Term = voteTerm,
-                    Index = _log.LastIndex, LogTerm = _log.LastTerm, Context = context,
+                    Type = type,
+                    From = Id,
+                    To = voter,
+                    Term = voteTerm,
+                    Index = _log.LastIndex,
+                    LogTerm = _log.LastTerm,
+                    Context = context,
                 });
             }
         }

@@ -124,8 +124,14 @@ public sealed partial class RaftNode
             : [];
         Send(new Message
         {
-            Type = MessageType.Append, From = Id, To = to, Term = Term,
-            Index = previous, LogTerm = previousTerm, Entries = entries, Commit = _log.Committed,
+            Type = MessageType.Append,
+            From = Id,
+            To = to,
+            Term = Term,
+            Index = previous,
+            LogTerm = previousTerm,
+            Entries = entries,
+            Commit = _log.Committed,
         });
         if (entries.Length > 0)
         {
@@ -159,8 +165,12 @@ public sealed partial class RaftNode
             {
                 Send(new Message
                 {
-                    Type = MessageType.Heartbeat, From = Id, To = member, Term = Term,
-                    Commit = LogIndex.Min(_log.Committed, progress.Match), Context = _readRound,
+                    Type = MessageType.Heartbeat,
+                    From = Id,
+                    To = member,
+                    Term = Term,
+                    Commit = LogIndex.Min(_log.Committed, progress.Match),
+                    Context = _readRound,
                 });
             }
         }
@@ -224,8 +234,14 @@ public sealed partial class RaftNode
         var hint = _log.FindConflictByTerm(message.Index, message.LogTerm);
         Send(new Message
         {
-            Type = MessageType.AppendResponse, From = Id, To = message.From, Term = Term,
-            Index = message.Index, Reject = true, RejectHint = hint, LogTerm = _log.TermAt(hint),
+            Type = MessageType.AppendResponse,
+            From = Id,
+            To = message.From,
+            Term = Term,
+            Index = message.Index,
+            Reject = true,
+            RejectHint = hint,
+            LogTerm = _log.TermAt(hint),
         });
     }
 

@@ -8,7 +8,7 @@ namespace Cairn.Simulation;
 // redirects with the same sequence number, and every invocation and answer goes into the history.
 public sealed partial class ClusterSimulation
 {
-    private static readonly string[] Keys = ["a", "b", "c"];
+    private static readonly string[] _keys = ["a", "b", "c"];
     private ulong _nextReadRequest;
     private int _operationCount;
 
@@ -49,7 +49,7 @@ public sealed partial class ClusterSimulation
             < 90 => KvOperationKind.CompareAndSwap,
             _ => KvOperationKind.Delete,
         };
-        var key = Keys[_random.Next(Keys.Length)];
+        var key = _keys[_random.Next(_keys.Length)];
         var sequence = client.NextSequence++;
         var value = kind is KvOperationKind.Put or KvOperationKind.CompareAndSwap ? $"v{client.Id}.{sequence}" : null;
         var expected = kind == KvOperationKind.CompareAndSwap ? client.LastSeen.GetValueOrDefault(key) : null;

@@ -11,7 +11,7 @@ namespace Cairn.Benchmarks.Raft;
 [MemoryDiagnoser]
 public class RaftCoreBenchmark
 {
-    private static readonly ReadOnlyMemory<byte> Payload = new byte[256];
+    private static readonly ReadOnlyMemory<byte> _payload = new byte[256];
     private InMemoryCluster _cluster = null!;
 
     [GlobalSetup]
@@ -28,7 +28,7 @@ public class RaftCoreBenchmark
         var leader = _cluster.Leader!;
         for (var i = 0; i < batch; i++)
         {
-            if (leader.Propose(Payload, out _) != ProposeResult.Accepted)
+            if (leader.Propose(_payload, out _) != ProposeResult.Accepted)
             {
                 throw new InvalidOperationException("the leader refused a proposal");
             }
