@@ -1,0 +1,256 @@
+using Cairn.Raft;
+
+namespace Cairn.Node;
+
+/// <summary>
+/// The deterministic heart of a node: the Raft core, its storage and the state machine, with the waiting requests.
+/// Synchronous and single-threaded — <see cref="NodeHost"/> calls it from its event loop with real time and a real
+/// network, and a simulator can call it with simulated ones. After each batch of inputs, <see cref="Flush"/> handles
+/// every ready in the order safety requires: persist (one sync) → send → apply → complete waiters → advance.
+/// </summary>
+/// <remarks>Not thread-safe. Callbacks run on the calling thread; they must not call back into the loop.</remarks>
+public sealed class NodeLoop
+{
+    private readonly NodeOptions _options;
+    private readonly IRaftStorage _storage;
+    private readonly IStateMachine _machine;
+    private readonly Action<Message> _send;
+    private readonly RaftNode _core;
+    private readonly Dictionary<LogIndex, (Term Term, Action<ProposalOutcome> Complete)> _proposals = [];
+    private readonly Dictionary<ulong, Action<ProposalOutcome>> _reads = [];
+    private readonly List<(LogIndex Index, Action<ProposalOutcome> Complete)> _readsWaitingForApply = [];
+    private ulong _nextReadId;
+
+    /// <summary>Creates the loop over <paramref name="storage"/>, restoring the state machine from its snapshot.</summary>
+    public NodeLoop(NodeOptions options, IRaftStorage storage, IStateMachine machine, IRandomSource random, Action<Message> send)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(storage);
+        ArgumentNullException.ThrowIfNull(machine);
+        ArgumentNullException.ThrowIfNull(random);
+        ArgumentNullException.ThrowIfNull(send);
+        options.Validate();
+        _options = options;
+        _storage = storage;
+        _machine = machine;
+        _send = send;
+        _machine.Restore(storage.Snapshot.Data);
+        _core = new RaftNode(options.Raft, storage, random);
+    }
+
+    /// <summary>Raised on the loop after a membership change is applied (hosts connect to or forget the peer).</summary>
+    public event Action<MembershipChange>? MembershipApplied;
+
+    /// <summary>Raised on the loop when the leader, role or term changes.</summary>
+    public event Action<SoftState>? LeadershipChanged;
+
+    /// <summary>The core, for read-only inspection by the host.</summary>
+    public RaftNode Core => _core;
+
+    /// <summary>One tick of logical time.</summary>
+    public void Tick() => _core.Tick();
+
+    /// <summary>A message from a peer.</summary>
+    public void Receive(Message message) => _core.Step(message);
+
+    /// <summary>Proposes a command; <paramref name="complete"/> runs once it is applied, lost or refused.</summary>
+    public void Propose(ReadOnlyMemory<byte> command, Action<ProposalOutcome> complete)
+    {
+        ArgumentNullException.ThrowIfNull(complete);
+        var result = _core.Propose(command, out var index);
+        Track(result, index, complete);
+    }
+
+    /// <summary>Proposes a membership change; <paramref name="complete"/> runs once it is applied, lost or refused.</summary>
+    public void ChangeMembership(MembershipChange change, Action<ProposalOutcome> complete)
+    {
+        ArgumentNullException.ThrowIfNull(complete);
+        var result = _core.ProposeMembershipChange(change, out var index);
+        Track(result, index, complete);
+    }
+
+    /// <summary>
+    /// A linearizable read barrier (thesis §6.4): <paramref name="complete"/> runs with <see cref="ProposalStatus.Applied"/>
+    /// once leadership is confirmed and the state machine has applied the read index, so local state may be read.
+    /// </summary>
+    public void ReadIndex(Action<ProposalOutcome> complete)
+    {
+        ArgumentNullException.ThrowIfNull(complete);
+        var id = ++_nextReadId;
+        var result = _core.ReadIndex(id);
+        if (result == ProposeResult.Accepted)
+        {
+            _reads[id] = complete;
+        }
+        else
+        {
+            complete(ProposalOutcome.From(result, _core.Leader));
+        }
+    }
+
+    /// <summary>Starts a leadership transfer.</summary>
+    public ProposeResult TransferLeadership(NodeId target) => _core.TransferLeadership(target);
+
+    /// <summary>The node's status now.</summary>
+    public NodeStatus Status() => new(
+        _core.Id, _core.Role, _core.Term, _core.Leader, _core.Commit, _core.Applied, _core.LastIndex, _core.Membership, _core.PeerStatuses());
+
+    /// <summary>Handles every ready the core has. Returns how many it handled.</summary>
+    public int Flush()
+    {
+        var handled = 0;
+        while (_core.HasReady)
+        {
+            Handle(_core.GetReady());
+            handled++;
+        }
+
+        return handled;
+    }
+
+    /// <summary>Fails every waiting request with <paramref name="status"/> (the node is stopping).</summary>
+    public void FailAll(ProposalStatus status)
+    {
+        var outcome = new ProposalOutcome(status, _core.Leader, LogIndex.Zero, null, "the node is stopping");
+        foreach (var waiter in _proposals.Values)
+        {
+            waiter.Complete(outcome);
+        }
+
+        foreach (var waiter in _reads.Values)
+        {
+            waiter(outcome);
+        }
+
+        foreach (var waiter in _readsWaitingForApply)
+        {
+            waiter.Complete(outcome);
+        }
+
+        _proposals.Clear();
+        _reads.Clear();
+        _readsWaitingForApply.Clear();
+    }
+
+    private void Track(ProposeResult result, LogIndex index, Action<ProposalOutcome> complete)
+    {
+        if (result == ProposeResult.Accepted)
+        {
+            _proposals[index] = (_core.Term, complete);
+        }
+        else
+        {
+            complete(ProposalOutcome.From(result, _core.Leader));
+        }
+    }
+
+    private void Handle(Ready ready)
+    {
+        if (ready.MustPersist)
+        {
+            _storage.Persist(ready.HardState, ready.Entries, ready.Snapshot);
+        }
+
+        foreach (var message in ready.Messages)
+        {
+            _send(message);
+        }
+
+        if (ready.Snapshot is { } snapshot)
+        {
+            _machine.Restore(snapshot.Data);
+            FailProposalsUpTo(snapshot.Metadata.Index);
+        }
+
+        foreach (var entry in ready.CommittedEntries)
+        {
+            var result = _machine.Apply(entry);
+            CompleteProposal(entry, result);
+            if (entry.Kind == EntryKind.MembershipChange)
+            {
+                MembershipApplied?.Invoke(MembershipChange.Decode(entry.Data));
+            }
+        }
+
+        foreach (var read in ready.ReadStates)
+        {
+            if (_reads.Remove(read.RequestId, out var complete))
+            {
+                _readsWaitingForApply.Add((read.Index, complete));
+            }
+        }
+
+        _core.Advance(ready);
+        CompleteReads();
+        if (ready.SoftState is { } soft)
+        {
+            OnLeadershipChanged(soft);
+        }
+
+        MaybeSnapshot();
+    }
+
+    private void CompleteProposal(Entry entry, object? result)
+    {
+        if (!_proposals.Remove(entry.Index, out var waiter))
+        {
+            return;
+        }
+
+        // Another term's entry at our index means a new leader overwrote our proposal before it committed.
+        waiter.Complete(waiter.Term == entry.Term
+            ? new ProposalOutcome(ProposalStatus.Applied, _core.Leader, entry.Index, result)
+            : new ProposalOutcome(ProposalStatus.Lost, _core.Leader, entry.Index, null, "overwritten by a new leader"));
+    }
+
+    private void FailProposalsUpTo(LogIndex index)
+    {
+        // A snapshot replaced the log: we cannot tell which of our proposals made it, so the callers must check.
+        foreach (var (proposalIndex, waiter) in _proposals.Where(p => p.Key <= index).ToList())
+        {
+            _proposals.Remove(proposalIndex);
+            waiter.Complete(new ProposalOutcome(ProposalStatus.Lost, _core.Leader, proposalIndex, null, "replaced by a snapshot; outcome unknown"));
+        }
+    }
+
+    private void CompleteReads()
+    {
+        var applied = _core.Applied;
+        _readsWaitingForApply.RemoveAll(read =>
+        {
+            if (read.Index > applied)
+            {
+                return false;
+            }
+
+            read.Complete(new ProposalOutcome(ProposalStatus.Applied, _core.Leader, read.Index, null));
+            return true;
+        });
+    }
+
+    private void OnLeadershipChanged(SoftState soft)
+    {
+        if (soft.Role != RaftRole.Leader && _reads.Count > 0)
+        {
+            // The core drops reads it has not confirmed when it stops leading: tell their callers now.
+            var outcome = new ProposalOutcome(ProposalStatus.NotLeader, soft.Leader, LogIndex.Zero, null, "leadership lost");
+            foreach (var waiter in _reads.Values)
+            {
+                waiter(outcome);
+            }
+
+            _reads.Clear();
+        }
+
+        LeadershipChanged?.Invoke(soft);
+    }
+
+    private void MaybeSnapshot()
+    {
+        var applied = _core.Applied;
+        if (applied.CountFrom(_storage.Snapshot.Metadata.Index) >= (ulong)_options.SnapshotEveryEntries)
+        {
+            _storage.SaveSnapshot(applied, _core.Membership, _machine.Snapshot());
+        }
+    }
+}
