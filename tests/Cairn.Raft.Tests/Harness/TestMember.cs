@@ -38,7 +38,11 @@ internal sealed class TestMember
     /// <summary>Every read state released to the current incarnation.</summary>
     public List<ReadState> ReadStates { get; } = [];
 
-    /// <summary>Every ready handled by the current incarnation, for assertions about the Ready contract.</summary>
+    /// <summary>
+    /// Every ready handled by the current incarnation, for assertions about the Ready contract. Their
+    /// <see cref="Ready.Entries"/> and <see cref="Ready.CommittedEntries"/> are pooled arrays given back at Advance:
+    /// only the other members may be read afterwards.
+    /// </summary>
     public List<Ready> Readies { get; } = [];
 
     /// <summary>Stops the node; whatever it had not persisted is lost.</summary>
