@@ -7,6 +7,10 @@ namespace Cairn.Storage;
 /// Recovery replays records into it and the write path applies each record after its sync, through the same
 /// methods, so what a restart rebuilds is by construction what was there before. The Try methods return false
 /// where the record would contradict the log (a gap, a rewrite under the snapshot); live writes check first.
+/// Two snapshot positions are kept: <see cref="SnapshotIndex"/>, the snapshot the log is served after, and
+/// <see cref="RecordedIndex"/>, the newest snapshot the WAL records. They differ only after recovery fell back to
+/// an older snapshot because the newest file was damaged; entries up to <see cref="RecordedIndex"/> are then still
+/// live (replayed on top of the older snapshot) but can never be rewritten, as the WAL forbids it on replay.
 /// </summary>
 internal sealed class LogTable
 {
@@ -21,6 +25,15 @@ internal sealed class LogTable
     public LogIndex SnapshotIndex { get; private set; }
 
     public Term SnapshotTerm { get; private set; }
+
+    /// <summary>The newest snapshot installed from a leader since replay began (zero if none): no fallback goes below it.</summary>
+    public LogIndex InstalledIndex { get; private set; }
+
+    /// <summary>The newest snapshot index the WAL records (at least <see cref="SnapshotIndex"/>).</summary>
+    public LogIndex RecordedIndex { get; private set; }
+
+    /// <summary>The term of <see cref="RecordedIndex"/>.</summary>
+    public Term RecordedTerm { get; private set; }
 
     public LogIndex Offset => _offset;
 
@@ -38,6 +51,8 @@ internal sealed class LogTable
         HardState = start.HardState;
         SnapshotIndex = start.SnapshotIndex;
         SnapshotTerm = start.SnapshotTerm;
+        RecordedIndex = start.SnapshotIndex;
+        RecordedTerm = start.SnapshotTerm;
         _slots.Clear();
         _offset = start.LastIndex.Next;
     }
@@ -47,12 +62,15 @@ internal sealed class LogTable
     {
         SnapshotIndex = index;
         SnapshotTerm = term;
+        RecordedIndex = index;
+        RecordedTerm = term;
+        InstalledIndex = index;
         _slots.Clear();
         _offset = index.Next;
     }
 
     /// <summary>True when entries starting at <paramref name="first"/> may be appended.</summary>
-    public bool CanAppend(LogIndex first) => first > SnapshotIndex && first <= LastIndex.Next;
+    public bool CanAppend(LogIndex first) => first > RecordedIndex && first <= LastIndex.Next;
 
     /// <summary>Discards entries from the first new index on and appends; false (and no change) on a gap.</summary>
     public bool TryAppend(LogIndex first, List<EntrySlot> slots)
@@ -76,15 +94,31 @@ internal sealed class LogTable
         return true;
     }
 
-    /// <summary>True when a snapshot at <paramref name="index"/> may be recorded.</summary>
-    public bool CanSaveSnapshot(LogIndex index) => index > SnapshotIndex && index <= LastIndex;
+    /// <summary>
+    /// True when a live snapshot at <paramref name="index"/> may be taken: after the current one, within the log, and
+    /// not before the recorded one (after a fallback, retaking the recorded index is how the damaged file is replaced).
+    /// </summary>
+    public bool CanSaveSnapshot(LogIndex index) => index > SnapshotIndex && index >= RecordedIndex && index <= LastIndex;
 
-    /// <summary>Records a local snapshot and drops the entries it covers; false (and no change) when out of range.</summary>
-    public bool TrySaveSnapshot(LogIndex index, Term term)
+    /// <summary>
+    /// Records a snapshot and, when <paramref name="load"/>, serves the log after it (dropping the entries it covers);
+    /// false (and no change) when out of range. Replay also accepts the recorded snapshot again with the same term:
+    /// that is the record of a snapshot retaken after a fallback. With <paramref name="load"/> false only
+    /// <see cref="RecordedIndex"/> moves: recovery falling back to an older snapshot replays newer ones that way.
+    /// </summary>
+    public bool TrySaveSnapshot(LogIndex index, Term term, bool load = true)
     {
-        if (!CanSaveSnapshot(index))
+        var retaken = index == RecordedIndex && term == RecordedTerm && index >= SnapshotIndex;
+        if (!(retaken || index > RecordedIndex) || index > LastIndex)
         {
             return false;
+        }
+
+        RecordedIndex = index;
+        RecordedTerm = term;
+        if (!load)
+        {
+            return true;
         }
 
         if (index >= _offset)

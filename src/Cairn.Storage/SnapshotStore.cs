@@ -81,25 +81,46 @@ internal sealed class SnapshotStore(IStorageFileSystem fileSystem, string direct
         }
     }
 
-    /// <summary>Keeps the newest <paramref name="keep"/> snapshot files, never deleting the current one.</summary>
-    public void Prune(int keep, LogIndex current)
+    /// <summary>The snapshot files present, by index and term (leftovers and damaged files excluded).</summary>
+    public List<(LogIndex Index, Term Term)> List()
+    {
+        var found = new List<(LogIndex Index, Term Term)>();
+        foreach (var path in fileSystem.ListFiles(directory))
+        {
+            if (SnapshotFile.TryParseFileName(Path.GetFileName(path), out var index, out var term))
+            {
+                found.Add((index, term));
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>
+    /// Keeps the newest <paramref name="keep"/> snapshot files, never deleting the current one, and returns the
+    /// oldest index kept, zero while fewer than <paramref name="keep"/> exist (the empty initial state then still
+    /// counts as one): the log after it must be kept so recovery can fall back to it.
+    /// </summary>
+    public LogIndex Prune(int keep, LogIndex current)
     {
         var files = fileSystem.ListFiles(directory)
             .Select(path => (Path: path, Ok: SnapshotFile.TryParseFileName(Path.GetFileName(path), out var index, out _), Index: index))
             .Where(f => f.Ok)
             .OrderByDescending(f => f.Index.Value)
-            .Skip(keep)
-            .Where(f => f.Index != current)
             .ToList();
-        foreach (var file in files)
+        var doomed = files.Skip(keep).Where(f => f.Index != current).ToList();
+        foreach (var file in doomed)
         {
             fileSystem.DeleteFile(file.Path);
         }
 
-        if (files.Count > 0)
+        if (doomed.Count > 0)
         {
             fileSystem.SyncDirectory(directory);
         }
+
+        var kept = files.Count - doomed.Count;
+        return kept < keep ? LogIndex.Zero : files.Where(f => !doomed.Contains(f)).Min(f => f.Index);
     }
 
     public SnapshotReader OpenReader(SnapshotMetadata metadata) =>

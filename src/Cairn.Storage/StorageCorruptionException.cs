@@ -13,6 +13,7 @@ public sealed class StorageCorruptionException : StorageException
     {
         FilePath = filePath;
         Offset = offset;
+        Problem = problem;
     }
 
     /// <summary>Creates the exception with no file named.</summary>
@@ -37,6 +38,9 @@ public sealed class StorageCorruptionException : StorageException
 
     /// <summary>The damaged file.</summary>
     public string FilePath { get; }
+
+    /// <summary>What is wrong at <see cref="Offset"/>, without the file name and advice of the message.</summary>
+    public string Problem { get; } = "";
 
     /// <summary>The byte offset in <see cref="FilePath"/> where the damage starts.</summary>
     public long Offset { get; }

@@ -19,6 +19,9 @@ internal static class StorageFormat
     public const string SnapshotSuffix = ".snap";
     public const string TempSuffix = ".tmp";
 
+    /// <summary>Appended to a damaged snapshot file that recovery replaced with an older one; kept for analysis.</summary>
+    public const string DamagedSuffix = ".damaged";
+
     // Format file: magic(8) version(4) crc(4).
     public const int FormatFileBytes = 16;
 

@@ -112,7 +112,7 @@ internal static class WalCodec
             }
 
             first = i == 0 ? index : first;
-            slots.Add(new EntrySlot(term, kind, segment, payloadOffset + at, length));
+            slots.Add(new EntrySlot(term, kind, segment, payloadOffset + at, length, StorageFormat.RecordHeaderBytes + at));
             at += length;
         }
 
@@ -159,21 +159,26 @@ internal static class WalCodec
             return RecordStatus.End;
         }
 
-        if (BinaryPrimitives.ReadUInt32LittleEndian(header[12..]) != Crc32C.Compute(header[..12]))
-        {
-            return RecordStatus.Invalid;
-        }
-
-        payloadLength = BinaryPrimitives.ReadInt32LittleEndian(header);
-        type = (RecordType)header[4];
-        var knownType = type is RecordType.SegmentStart or RecordType.Batch or RecordType.SnapshotSaved;
-        if (!knownType || payloadLength < 0 || payloadLength > StorageFormat.MaxRecordPayloadBytes || remaining - StorageFormat.RecordHeaderBytes < payloadLength)
+        if (!TryReadHeader(header, out type, out payloadLength) || remaining - StorageFormat.RecordHeaderBytes < payloadLength)
         {
             return RecordStatus.Invalid;
         }
 
         var payload = segment.Slice((int)position + StorageFormat.RecordHeaderBytes, payloadLength);
         return BinaryPrimitives.ReadUInt32LittleEndian(header[8..]) == Crc32C.Compute(payload) ? RecordStatus.Valid : RecordStatus.Invalid;
+    }
+
+    /// <summary>
+    /// Checks a record header on its own (its checksum, a known type, a possible length), so a reader knows how
+    /// much to read before it can check the payload; false when the header is damaged.
+    /// </summary>
+    public static bool TryReadHeader(ReadOnlySpan<byte> header, out RecordType type, out int payloadLength)
+    {
+        type = (RecordType)header[4];
+        payloadLength = BinaryPrimitives.ReadInt32LittleEndian(header);
+        return BinaryPrimitives.ReadUInt32LittleEndian(header[12..]) == Crc32C.Compute(header[..12])
+            && type is RecordType.SegmentStart or RecordType.Batch or RecordType.SnapshotSaved
+            && payloadLength >= 0 && payloadLength <= StorageFormat.MaxRecordPayloadBytes;
     }
 
     private static void WriteHardState(RecordWriter writer, HardState hardState)

@@ -12,6 +12,9 @@ public sealed partial class WalStorage
 {
     private byte[] _readBuffer = [];
 
+    // While falling back to an older snapshot: the newest snapshot replay may load; newer ones are only noted.
+    private LogIndex? _ceiling;
+
     private void Recover()
     {
         var snapshotDirectory = Path.Combine(Directory, StorageFormat.SnapshotDirectoryName);
@@ -29,6 +32,42 @@ public sealed partial class WalStorage
         });
 
         var segments = OpenSegments();
+        try
+        {
+            var active = Replay(segments, ceiling: null);
+            Snapshot = LoadSnapshot(segments, ref active);
+            Durably(() => _snapshots.RemoveUnreferenced(_table.RecordedIndex, _warnings));
+            SetUpSegments(segments, active);
+        }
+        catch
+        {
+            if (_segments.Count == 0)
+            {
+                segments.ForEach(s => s.Dispose());
+            }
+
+            throw;
+        }
+
+        FillCache();
+
+        // The recovery buffer is as large as a segment; the write path never needs it.
+        _readBuffer = [];
+    }
+
+    /// <summary>
+    /// Replays every segment into a fresh table. With a <paramref name="ceiling"/> (falling back to an older
+    /// snapshot) snapshots recorded after it are noted but not loaded, so the entries they cover stay live.
+    /// </summary>
+    private int Replay(List<Segment> segments, LogIndex? ceiling)
+    {
+        _table = new LogTable();
+        _ceiling = ceiling;
+        foreach (var segment in segments)
+        {
+            segment.MaxIndex = 0;
+        }
+
         var active = ReplaySegments(segments);
         if (_table.HasMissingEntries)
         {
@@ -36,13 +75,77 @@ public sealed partial class WalStorage
                 $"entries {_table.SnapshotIndex.Next}..{_table.Offset.Previous} belong to an older segment that is missing");
         }
 
-        Snapshot = _table.SnapshotIndex == LogIndex.Zero ? Snapshot.Empty : _snapshots.Load(_table.SnapshotIndex, _table.SnapshotTerm);
-        Durably(() => _snapshots.RemoveUnreferenced(_table.SnapshotIndex, _warnings));
-        SetUpSegments(segments, active);
-        FillCache();
+        return active;
+    }
 
-        // The recovery buffer is as large as a segment; the write path never needs it.
-        _readBuffer = [];
+    /// <summary>
+    /// Loads the snapshot the WAL names. When its file is missing or damaged, falls back to the newest older
+    /// snapshot (or the empty initial state) from which the retained log leads, without a gap or an installed
+    /// snapshot in between, to the same last index: the state is the same, only more of the log is replayed.
+    /// The damaged file is renamed aside (kept for analysis) and a warning says so. Refuses when none qualifies.
+    /// </summary>
+    private Snapshot LoadSnapshot(List<Segment> segments, ref int active)
+    {
+        if (_table.SnapshotIndex == LogIndex.Zero)
+        {
+            return Snapshot.Empty;
+        }
+
+        StorageCorruptionException damaged;
+        try
+        {
+            return _snapshots.Load(_table.SnapshotIndex, _table.SnapshotTerm);
+        }
+        catch (StorageCorruptionException ex)
+        {
+            damaged = ex;
+        }
+
+        var (recordedIndex, recordedTerm, lastIndex) = (_table.SnapshotIndex, _table.SnapshotTerm, _table.LastIndex);
+        var candidates = _snapshots.List().Where(c => c.Index < recordedIndex).OrderByDescending(c => c.Index.Value).Append((Index: LogIndex.Zero, Term: Term.Zero));
+        var reasons = new List<string>();
+        foreach (var (index, term) in candidates)
+        {
+            var name = index == LogIndex.Zero ? "the empty initial state" : $"snapshot {index}@{term}";
+            Snapshot snapshot;
+            try
+            {
+                snapshot = index == LogIndex.Zero ? Snapshot.Empty : _snapshots.Load(index, term);
+                active = Replay(segments, index);
+            }
+            catch (StorageException ex)
+            {
+                reasons.Add($"{name}: {(ex is StorageCorruptionException c ? $"{c.FilePath} at offset {c.Offset}: {c.Problem}" : ex.Message)}");
+                continue;
+            }
+
+            if (_table.SnapshotIndex != index || _table.SnapshotTerm != term || _table.RecordedIndex != recordedIndex || _table.LastIndex != lastIndex)
+            {
+                reasons.Add($"{name}: the WAL does not lead from it to snapshot {recordedIndex}");
+                continue;
+            }
+
+            var aside = damaged.FilePath + StorageFormat.DamagedSuffix;
+            Durably(() =>
+            {
+                if (_fileSystem.FileExists(damaged.FilePath))
+                {
+                    if (_fileSystem.FileExists(aside))
+                    {
+                        _fileSystem.DeleteFile(aside);
+                    }
+
+                    _fileSystem.RenameFile(damaged.FilePath, aside);
+                    _fileSystem.SyncDirectory(Path.GetDirectoryName(damaged.FilePath)!);
+                }
+            });
+            _warnings.Add($"{damaged.FilePath}: newest snapshot {recordedIndex}@{recordedTerm} is unusable ({damaged.Problem} at offset {damaged.Offset}); "
+                + $"kept as {aside}; recovered from {name} and replayed the log after it to {lastIndex}; the next snapshot taken replaces the damaged one");
+            return snapshot;
+        }
+
+        throw new StorageCorruptionException(damaged.FilePath, damaged.Offset,
+            $"{damaged.Problem}; no older snapshot can replace it ({string.Join("; ", reasons)})");
     }
 
     private void CheckOrCreateFormatFile()
@@ -256,12 +359,18 @@ public sealed partial class WalStorage
         var start = WalCodec.ReadStart(payload);
         if (isFirst)
         {
+            if (_ceiling is { } ceiling && start.SnapshotIndex > ceiling)
+            {
+                throw new StorageCorruptionException(segment.Path, position,
+                    $"the oldest segment starts after snapshot {start.SnapshotIndex}: the log after {ceiling} was compacted");
+            }
+
             _table.Start(start);
         }
-        else if (start.HardState != _table.HardState || start.SnapshotIndex != _table.SnapshotIndex || start.LastIndex != _table.LastIndex)
+        else if (start.HardState != _table.HardState || start.SnapshotIndex != _table.RecordedIndex || start.LastIndex != _table.LastIndex)
         {
             throw new StorageCorruptionException(segment.Path, position,
-                $"segment does not continue the previous one: it starts after {start.LastIndex} ({start.HardState}, snapshot {start.SnapshotIndex}) but replay reached {_table.LastIndex} ({_table.HardState}, snapshot {_table.SnapshotIndex})");
+                $"segment does not continue the previous one: it starts after {start.LastIndex} ({start.HardState}, snapshot {start.SnapshotIndex}) but replay reached {_table.LastIndex} ({_table.HardState}, snapshot {_table.RecordedIndex})");
         }
     }
 
@@ -275,6 +384,12 @@ public sealed partial class WalStorage
 
         if (batch.InstallIndex is { } installIndex)
         {
+            if (_ceiling is { } ceiling && installIndex > ceiling)
+            {
+                throw new StorageCorruptionException(segment.Path, position,
+                    $"snapshot {installIndex} received from a leader replaced the log after {ceiling}");
+            }
+
             _table.Install(installIndex, batch.InstallTerm);
         }
 
@@ -298,7 +413,7 @@ public sealed partial class WalStorage
     private void ApplySnapshotSaved(Segment segment, ReadOnlySpan<byte> payload, long position)
     {
         var (index, term) = payload.Length == 16 ? WalCodec.ReadSnapshotSaved(payload) : (LogIndex.Zero, Term.Zero);
-        if ((_table.Contains(index) && _table[index].Term != term) || !_table.TrySaveSnapshot(index, term))
+        if ((_table.Contains(index) && _table[index].Term != term) || !_table.TrySaveSnapshot(index, term, load: _ceiling is not { } ceiling || index <= ceiling))
         {
             throw new StorageCorruptionException(segment.Path, position, $"snapshot record {index}@{term} does not match the log [{_table.Offset}, {_table.LastIndex}]");
         }
@@ -387,7 +502,7 @@ public sealed partial class WalStorage
             _spare = segments.Count > 1 ? segments[1] : null;
             _segments.Add(_active);
             _writer.Reset();
-            WalCodec.WriteStart(_writer, _table.HardState, _table.SnapshotIndex, _table.SnapshotTerm, _table.LastIndex);
+            WalCodec.WriteStart(_writer, _table.HardState, _table.RecordedIndex, _table.RecordedTerm, _table.LastIndex);
             _active.File.Write(_active.WritePosition, _writer.Written);
             _active.File.Sync();
             _active.WritePosition += _writer.Length;
@@ -422,8 +537,10 @@ public sealed partial class WalStorage
                 end = end.Next;
             }
 
-            var from = _table[run].DataOffset;
-            var span = ReadRange(FindSegment(_table[run].Segment), from, _table[end].DataOffset + _table[end].DataLength - from);
+            // Read back in one call per segment, every record checked again (the disk may differ from what replay saw).
+            var from = _table[run].RecordOffset;
+            ReadVerifiedRecords(FindSegment(_table[run].Segment), from, _table[end].DataOffset + _table[end].DataLength, ref _readBuffer);
+            var span = _readBuffer.AsSpan();
             for (var i = run; i <= end; i = i.Next)
             {
                 var slot = _table[i];

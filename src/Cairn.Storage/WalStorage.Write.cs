@@ -98,7 +98,7 @@ public sealed partial class WalStorage
             for (var i = 0; i < entries.Count; i++)
             {
                 var entry = entries[i];
-                _newSlots.Add(new EntrySlot(entry.Term, entry.Kind, segment.Seq, payloadStart + _dataOffsets[i], entry.Data.Length));
+                _newSlots.Add(new EntrySlot(entry.Term, entry.Kind, segment.Seq, payloadStart + _dataOffsets[i], entry.Data.Length, StorageFormat.RecordHeaderBytes + _dataOffsets[i]));
             }
 
             _table.TryAppend(entries[0].Index, _newSlots);
@@ -149,7 +149,7 @@ public sealed partial class WalStorage
     {
         var next = TakeSpare();
         var start = new RecordWriter();
-        WalCodec.WriteStart(start, _table.HardState, _table.SnapshotIndex, _table.SnapshotTerm, _table.LastIndex);
+        WalCodec.WriteStart(start, _table.HardState, _table.RecordedIndex, _table.RecordedTerm, _table.LastIndex);
         try
         {
             next.File.Write(next.WritePosition, start.Written);
@@ -223,13 +223,19 @@ public sealed partial class WalStorage
         }
     }
 
-    /// <summary>Deletes segments wholly covered by the snapshot, then snapshot files beyond the retention count.</summary>
+    /// <summary>
+    /// Deletes snapshot files beyond the retention count, then the segments wholly covered by the oldest snapshot
+    /// kept (not just the newest): recovery can only fall back to an older snapshot if the log after it is complete.
+    /// Segments from before the last installed snapshot are useless for that and go as soon as it covers them.
+    /// </summary>
     private void AfterSnapshot()
     {
         Durably(() =>
         {
+            var oldestKept = _snapshots.Prune(_options.RetainedSnapshotCount, _table.SnapshotIndex);
+            var keepAfter = Math.Min(Math.Max(oldestKept.Value, _table.InstalledIndex.Value), _table.SnapshotIndex.Value);
             var deleted = false;
-            while (_segments.Count > 1 && _segments[0].MaxIndex <= _table.SnapshotIndex.Value)
+            while (_segments.Count > 1 && _segments[0].MaxIndex <= keepAfter)
             {
                 _segments[0].Dispose();
                 _fileSystem.DeleteFile(_segments[0].Path);
@@ -241,8 +247,6 @@ public sealed partial class WalStorage
             {
                 _fileSystem.SyncDirectory(_walDirectory);
             }
-
-            _snapshots.Prune(_options.RetainedSnapshotCount, _table.SnapshotIndex);
         });
     }
 

@@ -17,7 +17,7 @@ public sealed partial class WalStorage : IRaftStorage, IDisposable
     private readonly string _walDirectory;
     private readonly IDisposable _lock;
     private readonly SnapshotStore _snapshots;
-    private readonly LogTable _table = new();
+    private LogTable _table = new();
 
     // Ordered and contiguous by sequence number: from the oldest live segment to the active one (the last).
     private readonly List<Segment> _segments = [];
@@ -27,6 +27,12 @@ public sealed partial class WalStorage : IRaftStorage, IDisposable
     private readonly List<string> _warnings = [];
     private readonly EntryCache _cache;
     private Segment _active = null!;
+
+    // The last record ReadFromDisk read and verified, within one ReadEntries call (segment -1: none).
+    private const int MaxKeptRecordBufferBytes = 1 << 20;
+    private byte[] _recordBuffer = [];
+    private long _recordSegment = -1;
+    private long _recordOffset;
 
     // The next segment, preallocated and synced before it is needed; null while _spareTask prepares it.
     private Segment? _spare;
@@ -139,6 +145,7 @@ public sealed partial class WalStorage : IRaftStorage, IDisposable
         }
 
         long bytes = 0;
+        _recordSegment = -1;
         for (var i = from; i < to; i = i.Next)
         {
             var slot = _table[i];
@@ -150,6 +157,11 @@ public sealed partial class WalStorage : IRaftStorage, IDisposable
 
             var data = _cache.TryGet(i, out var cached) ? cached : ReadFromDisk(slot);
             into.Add(new Entry(i, slot.Term, slot.Kind, data));
+        }
+
+        if (_recordBuffer.Length > MaxKeptRecordBufferBytes)
+        {
+            _recordBuffer = [];
         }
     }
 
@@ -207,16 +219,63 @@ public sealed partial class WalStorage : IRaftStorage, IDisposable
         _lock.Dispose();
     }
 
+    /// <summary>
+    /// Reads an entry's payload from its segment. The whole record holding it is read and its checksums checked
+    /// again, as on recovery: the disk may have damaged it since. The record stays in a buffer for the rest of
+    /// the <see cref="ReadEntries"/> call, so the entries of one batch cost one read.
+    /// </summary>
     private ReadOnlyMemory<byte> ReadFromDisk(EntrySlot slot)
     {
-        var segment = FindSegment(slot.Segment);
-        var data = new byte[slot.DataLength];
-        if (segment.File.Read(slot.DataOffset, data) != data.Length)
+        if (_recordSegment != slot.Segment || _recordOffset != slot.RecordOffset)
         {
-            throw new StorageCorruptionException(segment.Path, slot.DataOffset, "entry payload is past the end of the file");
+            _recordSegment = -1;
+            ReadVerifiedRecords(FindSegment(slot.Segment), slot.RecordOffset, slot.DataOffset + slot.DataLength, ref _recordBuffer);
+            (_recordSegment, _recordOffset) = (slot.Segment, slot.RecordOffset);
         }
 
-        return data;
+        return _recordBuffer.AsSpan(slot.RecordDelta, slot.DataLength).ToArray();
+    }
+
+    /// <summary>
+    /// Reads into <paramref name="buffer"/> the records from <paramref name="from"/> (a record's start) through
+    /// the one holding byte <paramref name="through"/> - 1, checking each record's header and payload CRC-32C.
+    /// </summary>
+    /// <exception cref="StorageCorruptionException">A record is damaged or cut short; names the file and offset.</exception>
+    private static void ReadVerifiedRecords(Segment segment, long from, long through, ref byte[] buffer)
+    {
+        var available = ReadInto(segment, from, through - from, ref buffer);
+        long position = 0;
+        while (position < through - from)
+        {
+            if (available - position < StorageFormat.RecordHeaderBytes
+                || !WalCodec.TryReadHeader(buffer.AsSpan((int)position, StorageFormat.RecordHeaderBytes), out _, out var length))
+            {
+                throw new StorageCorruptionException(segment.Path, from + position, "record header failed its checksum when read back from disk");
+            }
+
+            var end = position + StorageFormat.RecordHeaderBytes + length;
+            if (end > available)
+            {
+                available = ReadInto(segment, from, end, ref buffer);
+            }
+
+            if (end > available || WalCodec.Check(buffer.AsSpan(0, (int)end), position, out _, out _) != RecordStatus.Valid)
+            {
+                throw new StorageCorruptionException(segment.Path, from + position, "record failed its checksum when read back from disk");
+            }
+
+            position += StorageFormat.RecordExtent(length);
+        }
+    }
+
+    private static long ReadInto(Segment segment, long offset, long count, ref byte[] buffer)
+    {
+        if (buffer.Length < count)
+        {
+            buffer = new byte[count];
+        }
+
+        return segment.File.Read(offset, buffer.AsSpan(0, (int)count));
     }
 
     private Segment FindSegment(long seq)

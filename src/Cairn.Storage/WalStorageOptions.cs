@@ -17,11 +17,15 @@ public sealed class WalStorageOptions
     /// <summary>
     /// Payload bytes of the newest entries kept in memory so the Raft core's reads do not touch the disk; older
     /// entries are read back from their segment. Terms and file positions of every live entry are always in
-    /// memory (about 32 bytes each). Default 64 MiB; zero disables the cache.
+    /// memory (about 40 bytes each). Default 64 MiB; zero disables the cache.
     /// </summary>
     public long EntryCacheBytes { get; init; } = 64L << 20;
 
-    /// <summary>How many snapshot files to keep, the newest included. Default 2; at least 1.</summary>
+    /// <summary>
+    /// How many snapshot files to keep, the newest included. Default 2; at least 1. The WAL is kept back to the
+    /// oldest of them, so recovery can fall back to an older snapshot when the newest file is damaged; with 1 it
+    /// cannot, and a damaged snapshot file refuses the start.
+    /// </summary>
     public int RetainedSnapshotCount { get; init; } = 2;
 
     /// <summary>Throws when a setting is out of range.</summary>

@@ -1,3 +1,5 @@
+using Cairn.Raft;
+
 namespace Cairn.Storage.Tests;
 
 /// <summary>
@@ -145,6 +147,62 @@ public sealed class CrashTests
                 Assert.Contains(".wal", corruption.FilePath, StringComparison.Ordinal);
             }
         }
+    }
+
+    [Fact]
+    public void Damage_after_open_is_caught_when_an_entry_is_read_back_from_disk()
+    {
+        using var dir = new TempDirectory();
+        var noCache = new WalStorageOptions { SegmentSizeBytes = 64 << 10, EntryCacheBytes = 0 };
+        var workload = new Workload(9);
+        var model = new MemoryStorage();
+        using var wal = WalStorage.Open(dir.Path, noCache);
+        for (var i = 0; i < 6; i++)
+        {
+            var entries = workload.Entries(wal.LastIndex.Next, 3, 80, minDataBytes: 20);
+            wal.Persist(null, entries, null);
+            model.Persist(null, entries, null);
+        }
+
+        Assert.Equal(StorageState.Describe(model), StorageState.Describe(wal));
+        var segment = Path.Combine(dir.Sub("wal"), StorageFormat.SegmentFileName(1));
+        var image = File.ReadAllBytes(segment);
+
+        // Record positions: the start record, then one batch per persist; the fourth batch holds entries 10..12.
+        var records = new List<long>();
+        for (long at = StorageFormat.SegmentHeaderBytes; WalCodec.Check(image, at, out _, out var length) == RecordStatus.Valid; at += StorageFormat.RecordExtent(length))
+        {
+            records.Add(at);
+        }
+
+        Assert.Equal(7, records.Count);
+        var record = records[4];
+        foreach (var (offset, bit) in new[] { (record + 100, 3), (record + 5, 0), (record + StorageFormat.RecordExtent(0) + 2, 6) })
+        {
+            Flip(segment, offset, bit);
+            var failure = Assert.Throws<StorageCorruptionException>(() => wal.ReadEntries(new LogIndex(1), new LogIndex(19), long.MaxValue, []));
+            Assert.Equal(segment, failure.FilePath);
+            Assert.Equal(record, failure.Offset);
+            Assert.Throws<StorageCorruptionException>(() => wal.ReadEntries(new LogIndex(11), new LogIndex(12), long.MaxValue, []));
+            Flip(segment, offset, bit);
+        }
+
+        // Entries of undamaged records still read; restored bytes read again.
+        Flip(segment, record + 100, 3);
+        var before = new List<Entry>();
+        wal.ReadEntries(new LogIndex(1), new LogIndex(10), long.MaxValue, before);
+        Assert.Equal(9, before.Count);
+        Flip(segment, record + 100, 3);
+        Assert.Equal(StorageState.Describe(model), StorageState.Describe(wal));
+    }
+
+    private static void Flip(string path, long offset, int bit)
+    {
+        using var file = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite);
+        file.Position = offset;
+        var value = (byte)file.ReadByte();
+        file.Position = offset;
+        file.WriteByte((byte)(value ^ (1 << bit)));
     }
 
     /// <summary>The one file both images share whose bytes differ, and the differing range.</summary>
