@@ -4,6 +4,7 @@ using System.Net;
 using Cairn.Client.LoadBalancing;
 using Cairn.Resilience.CircuitBreaker;
 using Cairn.Resilience.Retry;
+using Cairn.TestKit;
 using Microsoft.Extensions.Time.Testing;
 using Polly;
 using Polly.CircuitBreaker;

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Cairn.Resilience.Concurrency;
+using Cairn.TestKit;
 using Microsoft.Extensions.Time.Testing;
 using Polly;
 using Polly.Timeout;

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Cairn.Resilience.CircuitBreaker;
+using Cairn.TestKit;
 using Microsoft.Extensions.Time.Testing;
 using Polly;
 using Polly.CircuitBreaker;

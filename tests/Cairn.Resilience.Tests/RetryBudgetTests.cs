@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Net;
 using System.Net.Http.Headers;
 using Cairn.Resilience.Retry;
+using Cairn.TestKit;
 using Microsoft.Extensions.Time.Testing;
 using Polly;
 using Polly.CircuitBreaker;

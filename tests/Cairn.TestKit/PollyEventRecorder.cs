@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 
-namespace Cairn.Client.Tests;
+namespace Cairn.TestKit;
 
 /// <summary>Listens to the Polly meter and counts the events reported by one pipeline (by its name).</summary>
 public sealed class PollyEventRecorder : IDisposable
