@@ -1,20 +1,23 @@
 using System.Threading.Channels;
 using Cairn.Raft;
-using Cairn.Transport;
 using Microsoft.Extensions.Logging;
 
 namespace Cairn.Node;
 
 /// <summary>
-/// Runs a <see cref="NodeLoop"/> on one event loop with a real clock and a real transport. Everything else (network
+/// Runs a <see cref="NodeLoop"/> on one event loop with a real clock and a real network. Everything else (network
 /// reads, request handling, serialization) happens outside the loop and reaches it through one bounded channel; after
 /// each batch of inputs the loop handles the core's readies — so proposals that arrive while a sync is in progress
 /// travel together in the next one (group commit). All public members are thread-safe.
 /// </summary>
+/// <remarks>
+/// The network is given as a send function and a reader of received messages rather than a transport type, so the
+/// runtime does not depend on how messages travel (the server passes the peer transport's).
+/// </remarks>
 public sealed partial class NodeHost : IAsyncDisposable
 {
     private readonly NodeOptions _options;
-    private readonly ITransport _transport;
+    private readonly ChannelReader<Message> _received;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly NodeLoop _loop;
@@ -24,18 +27,28 @@ public sealed partial class NodeHost : IAsyncDisposable
     private Task? _running;
 
     /// <summary>Creates the host; call <see cref="Start"/> to run it.</summary>
+    /// <param name="options">Runtime and Raft settings.</param>
+    /// <param name="storage">The durable log; the host syncs it once per batch.</param>
+    /// <param name="machine">The replicated state machine.</param>
+    /// <param name="send">Sends a message to a peer without blocking (best effort; losses are fine).</param>
+    /// <param name="received">Messages from peers.</param>
+    /// <param name="seed">Seeds the election-timeout randomness.</param>
+    /// <param name="time">The clock for ticks.</param>
+    /// <param name="logger">Where leadership changes and fatal errors are logged.</param>
     /// <exception cref="ArgumentException">The options are invalid.</exception>
-    public NodeHost(NodeOptions options, IRaftStorage storage, IStateMachine machine, ITransport transport, ulong seed, TimeProvider time, ILogger<NodeHost> logger)
+    public NodeHost(
+        NodeOptions options, IRaftStorage storage, IStateMachine machine, Action<Message> send, ChannelReader<Message> received,
+        ulong seed, TimeProvider time, ILogger<NodeHost> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(transport);
+        ArgumentNullException.ThrowIfNull(received);
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(logger);
         _options = options;
-        _transport = transport;
+        _received = received;
         _time = time;
         _logger = logger;
-        _loop = new NodeLoop(options, storage, machine, new SplitMix64(seed), message => transport.Send(message));
+        _loop = new NodeLoop(options, storage, machine, new SplitMix64(seed), send);
         _loop.LeadershipChanged += soft => LogLeadership(soft.Role, soft.Term, soft.Leader);
         _requests = Channel.CreateBounded<Action<NodeLoop>>(new BoundedChannelOptions(options.MaxQueuedRequests)
         {
@@ -193,7 +206,7 @@ public sealed partial class NodeHost : IAsyncDisposable
     {
         try
         {
-            await foreach (var message in _transport.Received.ReadAllAsync(_stopping.Token).ConfigureAwait(false))
+            await foreach (var message in _received.ReadAllAsync(_stopping.Token).ConfigureAwait(false))
             {
                 await _requests.Writer.WriteAsync(loop => loop.Receive(message), _stopping.Token).ConfigureAwait(false);
             }

@@ -56,7 +56,7 @@ internal sealed class InProcessCluster : IAsyncDisposable
             TickInterval = TimeSpan.FromMilliseconds(5),
             SnapshotEveryEntries = _snapshotEvery,
         };
-        var host = new NodeHost(options, _disks[id], machine, transport, id.Value, TimeProvider.System, NullLogger<NodeHost>.Instance);
+        var host = new NodeHost(options, _disks[id], machine, m => transport.Send(m), transport.Received, id.Value, TimeProvider.System, NullLogger<NodeHost>.Instance);
         _machines[id] = machine;
         _hosts[id] = host;
         host.Start();
