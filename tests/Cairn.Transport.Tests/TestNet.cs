@@ -1,0 +1,110 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Cairn.Raft;
+
+namespace Cairn.Transport.Tests;
+
+/// <summary>Helpers for real-socket tests: transports on ephemeral loopback ports, polling with deadlines, raw frames.</summary>
+internal static class TestNet
+{
+    public const string Cluster = "test-cluster";
+    public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(15);
+
+    public static PeerTransport Start(ulong id, Action<PeerTransportOptions>? configure = null, int port = 0)
+    {
+        var options = new PeerTransportOptions
+        {
+            LocalId = new NodeId(id),
+            ClusterId = Cluster,
+            ListenEndPoint = new IPEndPoint(IPAddress.Loopback, port),
+            ReconnectBaseDelay = TimeSpan.FromMilliseconds(5),
+            ReconnectMaxDelay = TimeSpan.FromMilliseconds(100),
+            RandomSeed = id,
+        };
+        configure?.Invoke(options);
+        return PeerTransport.Start(options);
+    }
+
+    public static void Connect(PeerTransport a, PeerTransport b)
+    {
+        a.AddPeer(b.LocalId, b.LocalEndPoint);
+        b.AddPeer(a.LocalId, a.LocalEndPoint);
+    }
+
+    public static async Task UntilAsync(Func<bool> condition, string what)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(clock.Elapsed < Deadline, $"timed out waiting for {what}");
+            await Task.Delay(5);
+        }
+    }
+
+    public static async Task<Message> ReceiveAsync(ITransport transport)
+    {
+        using var timeout = new CancellationTokenSource(Deadline);
+        return await transport.Received.ReadAsync(timeout.Token);
+    }
+
+    /// <summary>A port that was free a moment ago and has no listener now.</summary>
+    public static int DeadPort()
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)socket.LocalEndPoint!).Port;
+    }
+
+    public static byte[] HelloFrame(ulong id, string cluster)
+    {
+        var hello = new Hello(new NodeId(id), cluster);
+        var writer = new ArrayBufferWriter<byte>();
+        Frame.Write(writer, FrameKind.Hello, hello, hello.Size, static (h, s) => Hello.Write(h, s));
+        return writer.WrittenSpan.ToArray();
+    }
+
+    public static byte[] MessageFrame(Message message)
+    {
+        var writer = new ArrayBufferWriter<byte>();
+        Frame.Write(writer, FrameKind.Message, message, (int)MessageCodec.GetEncodedSize(message), static (m, s) => MessageCodec.WriteUnchecked(m, s));
+        return writer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Connects a raw socket and sends <paramref name="bytes"/>.</summary>
+    public static async Task<Socket> RawAsync(IPEndPoint endPoint, params byte[][] bytes)
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(endPoint);
+        foreach (var chunk in bytes)
+        {
+            await socket.SendAsync(chunk);
+        }
+
+        return socket;
+    }
+
+    /// <summary>True when the other side closes the connection (reads reach end of stream or a reset) before the deadline.</summary>
+    public static async Task<bool> ClosedByPeerAsync(Socket socket)
+    {
+        using var timeout = new CancellationTokenSource(Deadline);
+        var buffer = new byte[4096];
+        try
+        {
+            while (await socket.ReceiveAsync(buffer, timeout.Token) > 0)
+            {
+            }
+
+            return true;
+        }
+        catch (SocketException)
+        {
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+}
