@@ -1,3 +1,4 @@
+using Cairn.Node;
 using Cairn.Raft;
 using Cairn.Simulation.Kv;
 using Cairn.Simulation.Linearizability;
@@ -9,7 +10,6 @@ namespace Cairn.Simulation;
 public sealed partial class ClusterSimulation
 {
     private static readonly string[] _keys = ["a", "b", "c"];
-    private ulong _nextReadRequest;
     private int _operationCount;
 
     private void StepClient(SimulatedClient client)
@@ -81,26 +81,48 @@ public sealed partial class ClusterSimulation
         }
 
         client.SentAt = _now;
-        ProposeResult result;
+        client.Submitted = true;
+        var attempt = ++client.Attempt;
         if (operation.Kind == KvOperationKind.Get)
         {
-            client.ReadRequest = ++_nextReadRequest;
-            result = node.Core!.ReadIndex(client.ReadRequest);
+            node.Loop!.ReadIndex(outcome => OnOutcome(client, attempt, node, outcome));
         }
         else
         {
             var command = new KvCommand(client.Id, operation.Sequence, operation.Kind, operation.Key, operation.Value, operation.Expected);
-            result = node.Core!.Propose(command.Encode(), out _);
+            node.Loop!.Propose(command.Encode(), outcome => OnOutcome(client, attempt, node, outcome));
+        }
+    }
+
+    /// <summary>The runtime's answer to one attempt; answers to attempts the client has given up on are ignored.</summary>
+    private void OnOutcome(SimulatedClient client, int attempt, SimulatedNode node, ProposalOutcome outcome)
+    {
+        if (client.Current is not { } op || client.Attempt != attempt)
+        {
+            return;
         }
 
-        if (result == ProposeResult.Accepted)
+        client.Submitted = false;
+        switch (outcome.Status)
         {
-            client.Submitted = true;
-        }
-        else
-        {
-            // Follow the redirect next tick, or try someone else when there is no hint.
-            client.Target = node.Core.Leader.IsNone ? NodeId.None : node.Core.Leader;
+            case ProposalStatus.Applied when op.Kind == KvOperationKind.Get:
+                // The read barrier passed: local state is current, read it now.
+                var value = node.Machine!.Kv.Get(op.Key);
+                client.LastSeen[op.Key] = value;
+                Complete(client, new KvResult(true, value));
+                break;
+            case ProposalStatus.Applied:
+                var result = (KvResult)outcome.Result!;
+                client.LastSeen[op.Key] = op.Kind == KvOperationKind.Delete ? null : result.Ok ? op.Value : client.LastSeen.GetValueOrDefault(op.Key);
+                Complete(client, result);
+                break;
+            case ProposalStatus.NotLeader or ProposalStatus.Stopped:
+                // Follow the redirect next tick, or try someone else when there is no hint.
+                client.Target = outcome.Leader;
+                break;
+            default:
+                // Lost or busy: retry (same sequence number, so at most once) on the next tick.
+                break;
         }
     }
 
@@ -114,49 +136,6 @@ public sealed partial class ClusterSimulation
         var up = _nodes.Values.Where(n => n.IsUp && !n.IsDecommissioned).ToList();
         return up.Count == 0 ? null : up[_random.Next(up.Count)];
     }
-
-    private void CompleteWrite(SimulatedNode node, KvCommand command, KvResult result)
-    {
-        var client = _clients[command.ClientId - 1];
-        if (client.Current is { } op && op.Sequence == command.Sequence && client.Submitted && IsWaitingOn(client, node))
-        {
-            if (op.Kind == KvOperationKind.Delete)
-            {
-                client.LastSeen[op.Key] = null;
-            }
-            else if (result.Ok)
-            {
-                client.LastSeen[op.Key] = op.Value;
-            }
-
-            Complete(client, result);
-        }
-    }
-
-    private void AnswerReads(SimulatedNode node)
-    {
-        var applied = node.Core!.Applied;
-        node.WaitingReads.RemoveAll(read =>
-        {
-            if (read.Index > applied)
-            {
-                return false;
-            }
-
-            var client = _clients.FirstOrDefault(c => c.Current?.Kind == KvOperationKind.Get && c.ReadRequest == read.RequestId && c.Submitted);
-            if (client is not null && IsWaitingOn(client, node))
-            {
-                var value = node.Machine.Get(client.Current!.Key);
-                client.LastSeen[client.Current.Key] = value;
-                Complete(client, new KvResult(true, value));
-            }
-
-            return true;
-        });
-    }
-
-    private static bool IsWaitingOn(SimulatedClient client, SimulatedNode node) =>
-        client.Target == node.Id && client.TargetIncarnation == node.Incarnation;
 
     private void Complete(SimulatedClient client, KvResult result)
     {

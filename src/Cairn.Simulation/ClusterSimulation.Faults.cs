@@ -91,7 +91,7 @@ public sealed partial class ClusterSimulation
 
     private void Restart(SimulatedNode node)
     {
-        node.Start(_random.NextUInt64());
+        StartNode(node);
         Record($"restart {node.Id} from snapshot {node.Disk.Snapshot.Metadata.Index}, log to {node.Disk.LastIndex}");
     }
 
@@ -203,7 +203,7 @@ public sealed partial class ClusterSimulation
         Record($"membership: add learner {id} via {leader.Id}: {added}");
         if (added == ProposeResult.Accepted)
         {
-            NewNode(id).Start(_random.NextUInt64());
+            StartNode(NewNode(id));
         }
     }
 

@@ -1,11 +1,11 @@
+using Cairn.Node;
 using Cairn.Raft;
-using Cairn.Simulation.Kv;
 using Cairn.Simulation.Linearizability;
 
 namespace Cairn.Simulation;
 
 /// <summary>
-/// One seeded run: real Raft cores over a simulated clock, network and disk, a KV workload from concurrent clients,
+/// One seeded run: real node runtimes (Raft core, ready handling, waiting requests) over a simulated clock, network and disk, a KV workload from concurrent clients,
 /// faults injected during a safety phase, then a liveness phase with every fault healed. Single-threaded and
 /// deterministic: the same options give the same run, event for event.
 /// </summary>
@@ -51,7 +51,7 @@ public sealed partial class ClusterSimulation
         {
             var node = NewNode(id);
             RaftNode.Bootstrap(node.Disk, voters);
-            node.Start(_random.NextUInt64());
+            StartNode(node);
         }
 
         for (var i = 0; i < options.Clients; i++)
@@ -89,7 +89,7 @@ public sealed partial class ClusterSimulation
 
     private SimulatedNode NewNode(NodeId id)
     {
-        var node = new SimulatedNode(id, new RaftOptions
+        var raft = new RaftOptions
         {
             Id = id,
             ElectionTimeoutTicks = _options.ElectionTimeoutTicks,
@@ -97,9 +97,29 @@ public sealed partial class ClusterSimulation
             MaxInflightMessages = _maxInflightMessages,
             MaxAppendBytes = _maxAppendBytes,
             AutoPromoteLearners = true,
-        });
+        };
+        var node = new SimulatedNode(id, new NodeOptions { Raft = raft, SnapshotEveryEntries = _options.SnapshotEveryEntries });
         _nodes.Add(id, node);
         return node;
+    }
+
+    /// <summary>Starts (or restarts) the node's runtime over its disk, wired to the checker, the network and the trace.</summary>
+    private void StartNode(SimulatedNode node)
+    {
+        var started = false;
+        var machine = new SimulatedStateMachine(
+            (previous, entry) => OnApplying(node, previous, entry),
+            index =>
+            {
+                if (started)
+                {
+                    Record($"{node.Id} installs snapshot at {index}");
+                }
+            });
+        var disk = new CheckedDisk(node.Disk, entries => _checker.OnPersisted(_now, node, entries));
+        node.Start(_random.NextUInt64(), machine, disk, message => SendFrom(node, message));
+        started = true;
+        node.Loop!.LeadershipChanged += soft => OnLeadershipChanged(node, soft);
     }
 
     private void Step()
@@ -181,11 +201,12 @@ public sealed partial class ClusterSimulation
 
     private void HandleReadies(SimulatedNode node)
     {
-        for (var round = 0; node.IsUp && node.Core!.HasReady && round < 16; round++)
+        if (!node.IsUp)
         {
-            Guard(node, () => HandleReady(node));
+            return;
         }
 
+        Guard(node, () => node.Loop!.Flush());
         if (!node.IsUp)
         {
             return;
@@ -193,7 +214,6 @@ public sealed partial class ClusterSimulation
 
         var committedBefore = node.HighestCommit;
         _checker.OnCommitted(_now, node);
-        MaybeSnapshot(node);
         if (_faultsActive && node.Core!.Role == RaftRole.Leader && node.HighestCommit > committedBefore && _random.Chance(_leaderCrashAfterCommitChance))
         {
             // Buggify: a leader dying right after its commit index moved is where commit-rule mistakes surface.
@@ -201,81 +221,44 @@ public sealed partial class ClusterSimulation
         }
     }
 
-    /// <summary>The host's side of the Ready contract: persist, then send, then apply, then advance.</summary>
-    private void HandleReady(SimulatedNode node)
+    /// <summary>
+    /// The runtime's send function. It is called after the ready's persist (that order is the runtime's to keep), and
+    /// it is where buggify kills a node mid-ready: before a new leader's first sends (its no-op then exists on its own
+    /// disk only, the conflicting-suffix setup of paper Figure 8), right after a granted vote leaves (a vote answered
+    /// before it is durable then shows up as two leaders in a term), and now and then anywhere.
+    /// </summary>
+    private void SendFrom(SimulatedNode node, Message message)
     {
-        var core = node.Core!;
-        var ready = core.GetReady();
-        if (ready.MustPersist)
+        if (_faultsActive && _random.Chance(node.JustElected ? 0.05 : 0.0005))
         {
-            node.Disk.Persist(ready.HardState, ready.Entries, ready.Snapshot);
-            _checker.OnPersisted(_now, node, ready.Entries);
+            throw new SimulatedCrashException("before sending");
         }
 
-        if (_faultsActive && _random.Chance(CrashMidReadyChance(ready)))
+        node.JustElected = false;
+        _network.Send(message, _now);
+        if (_faultsActive && message.Type == MessageType.VoteResponse && !message.Reject && _random.Chance(0.05))
         {
-            // Buggify: crash between the sync and the sends, the moment where ordering mistakes show.
-            Crash(node, "mid-ready");
-            return;
+            throw new SimulatedCrashException("right after granting a vote");
         }
+    }
 
-        foreach (var message in ready.Messages)
+    private void OnApplying(SimulatedNode node, LogIndex previous, Entry entry)
+    {
+        _checker.OnApplied(_now, node, previous, entry);
+        if (entry.Kind == EntryKind.MembershipChange && MembershipChange.Decode(entry.Data) is { Kind: MembershipChangeKind.RemoveNode } removal)
         {
-            _network.Send(message, _now);
+            _removedAt.TryAdd(removal.Node, entry.Index);
         }
+    }
 
-        ApplyReady(node, ready);
-        core.Advance(ready);
-        if (ready.SoftState is { Role: RaftRole.Leader })
+    private void OnLeadershipChanged(SimulatedNode node, SoftState soft)
+    {
+        if (soft.Role == RaftRole.Leader)
         {
+            var core = node.Core!;
+            node.JustElected = true;
             Record($"{node.Id} leads {core.Term} (last {core.LastIndex}, commit {core.Commit})");
             _checker.OnLeader(_now, node);
-        }
-
-        AnswerReads(node);
-    }
-
-    /// <summary>
-    /// Buggify odds of a crash between persisting and sending: high for a vote just granted (a vote answered before it
-    /// is durable shows up as two leaders in a term) and for a leader's first ready (its no-op then exists on its own
-    /// disk only, the conflicting-suffix setup of paper Figure 8); low otherwise.
-    /// </summary>
-    private static double CrashMidReadyChance(Ready ready) =>
-        ready.SoftState is { Role: RaftRole.Leader } || ready.Messages.Any(m => m.Type == MessageType.VoteResponse && !m.Reject)
-            ? 0.05
-            : 0.0005;
-
-    private void ApplyReady(SimulatedNode node, Ready ready)
-    {
-        if (ready.Snapshot is { } snapshot)
-        {
-            node.Machine = KvStateMachine.Restore(snapshot.Data.Span);
-            Record($"{node.Id} installs snapshot at {snapshot.Metadata.Index}");
-        }
-
-        foreach (var entry in ready.CommittedEntries)
-        {
-            _checker.OnApplied(_now, node, node.Machine.AppliedIndex, entry);
-            if (entry.Kind == EntryKind.MembershipChange && MembershipChange.Decode(entry.Data) is { Kind: MembershipChangeKind.RemoveNode } removal)
-            {
-                _removedAt.TryAdd(removal.Node, entry.Index);
-            }
-
-            if (node.Machine.Apply(entry) is { } applied)
-            {
-                CompleteWrite(node, applied.Command, applied.Result);
-            }
-        }
-
-        node.WaitingReads.AddRange(ready.ReadStates);
-    }
-
-    private void MaybeSnapshot(SimulatedNode node)
-    {
-        var applied = node.Core!.Applied;
-        if (applied.CountFrom(node.Disk.Snapshot.Metadata.Index) >= (ulong)_options.SnapshotEveryEntries)
-        {
-            node.Disk.SaveSnapshot(applied, node.Core.Membership, node.Machine.Serialize());
         }
     }
 
@@ -285,6 +268,10 @@ public sealed partial class ClusterSimulation
         try
         {
             action();
+        }
+        catch (SimulatedCrashException e)
+        {
+            Crash(node, $"mid-ready, {e.Message}");
         }
         catch (RaftInvariantException e)
         {

@@ -24,8 +24,8 @@ internal sealed class SimulatedClient(int id)
     /// <summary>The client thinks until this tick before its next operation (and keeps its connection meanwhile).</summary>
     public long IdleUntil { get; set; }
 
-    /// <summary>The read-index request id of the current attempt, for reads.</summary>
-    public ulong ReadRequest { get; set; }
+    /// <summary>Numbers the attempts, so a late answer to an abandoned attempt is recognised and ignored.</summary>
+    public int Attempt { get; set; }
 
     /// <summary>Values this client last saw per key, to make compare-and-swap succeed now and then.</summary>
     public Dictionary<string, string?> LastSeen { get; } = new(StringComparer.Ordinal);

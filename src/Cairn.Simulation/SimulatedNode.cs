@@ -1,25 +1,28 @@
+using Cairn.Node;
 using Cairn.Raft;
-using Cairn.Simulation.Kv;
 
 namespace Cairn.Simulation;
 
 /// <summary>
-/// One simulated server: a disk that keeps exactly what was persisted, and — while it is up — a Raft core and a
-/// state machine, both lost on a crash and rebuilt from the disk on restart.
+/// One simulated server: a disk that keeps exactly what was persisted, and — while it is up — the real node runtime
+/// (<see cref="NodeLoop"/>: Raft core, state machine, waiting requests), lost on a crash and rebuilt from the disk on
+/// restart.
 /// </summary>
-internal sealed class SimulatedNode(NodeId id, RaftOptions options)
+internal sealed class SimulatedNode(NodeId id, NodeOptions options)
 {
     public NodeId Id { get; } = id;
 
-    public RaftOptions Options { get; } = options;
+    public NodeOptions Options { get; } = options;
 
     public MemoryStorage Disk { get; } = new();
 
-    public RaftNode? Core { get; private set; }
+    public NodeLoop? Loop { get; private set; }
 
-    public KvStateMachine Machine { get; set; } = new();
+    public RaftNode? Core => Loop?.Core;
 
-    public bool IsUp => Core is not null;
+    public SimulatedStateMachine? Machine { get; private set; }
+
+    public bool IsUp => Loop is not null;
 
     /// <summary>Counts restarts, so answers promised by an earlier life of the node are not delivered.</summary>
     public int Incarnation { get; private set; }
@@ -36,24 +39,24 @@ internal sealed class SimulatedNode(NodeId id, RaftOptions options)
     /// <summary>True once the node has been removed from the group and stopped for good.</summary>
     public bool IsDecommissioned { get; set; }
 
-    /// <summary>Read-index requests answered by the core, waiting for the state machine to catch up.</summary>
-    public List<ReadState> WaitingReads { get; } = [];
+    /// <summary>True from becoming leader until its first messages are out (a buggify point).</summary>
+    public bool JustElected { get; set; }
 
     /// <summary>The commit index this life of the node has reached (for monotonicity checks).</summary>
     public LogIndex HighestCommit { get; set; }
 
-    public void Start(ulong seed)
+    public void Start(ulong seed, SimulatedStateMachine machine, CheckedDisk disk, Action<Message> send)
     {
         Incarnation++;
-        Machine = KvStateMachine.Restore(Disk.Snapshot.Data.Span);
-        Core = new RaftNode(Options, Disk, new SplitMix64(seed));
+        Machine = machine;
+        Loop = new NodeLoop(Options, disk, machine, new SplitMix64(seed), send);
         HighestCommit = LogIndex.Zero;
-        WaitingReads.Clear();
+        JustElected = false;
     }
 
     public void Crash()
     {
-        Core = null;
-        WaitingReads.Clear();
+        Loop = null;
+        Machine = null;
     }
 }
