@@ -49,12 +49,16 @@ internal static class TestNet
         return await transport.Received.ReadAsync(timeout.Token);
     }
 
-    /// <summary>A port that was free a moment ago and has no listener now.</summary>
-    public static int DeadPort()
+    /// <summary>
+    /// An endpoint where connections are refused: a socket bound but not listening, held by the caller so that no other
+    /// test can take the port meanwhile.
+    /// </summary>
+    public static Socket DeadEndPoint(out IPEndPoint endPoint)
     {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)socket.LocalEndPoint!).Port;
+        endPoint = (IPEndPoint)socket.LocalEndPoint!;
+        return socket;
     }
 
     public static byte[] HelloFrame(ulong id, string cluster)
