@@ -1,0 +1,124 @@
+namespace Cairn.State.Kv;
+
+/// <summary>
+/// Leases. Deadlines are in committed time, which only <see cref="ExpireLeasesCommand"/> advances, so a lease granted or
+/// renewed between two sweeps gets at least its full TTL from the leader's point of view.
+/// </summary>
+public sealed partial class KvModule
+{
+    private readonly SortedDictionary<ulong, Lease> _leases = [];
+
+    // Invariant: one entry per lease, (DeadlineMs, Id), so the first entry is the next lease to expire.
+    private readonly SortedSet<(ulong DeadlineMs, ulong Id)> _expiry = [];
+
+    private StateResponse ApplyGrant(LeaseGrantCommand grant, ApplyContext context)
+    {
+        if (grant.TtlMs == 0)
+        {
+            return new ErrorResponse(StateStatus.InvalidArgument, "ttlMs is 0; a lease lives at least 1 ms");
+        }
+        if (grant.TtlMs > KvLimits.MaxLeaseTtlMs)
+        {
+            return new ErrorResponse(StateStatus.TooLarge, $"ttlMs is {grant.TtlMs}; the limit is {KvLimits.MaxLeaseTtlMs}");
+        }
+        var id = grant.LeaseId == 0 ? context.Index : grant.LeaseId;
+        if (_leases.ContainsKey(id))
+        {
+            return new ErrorResponse(StateStatus.LeaseExists, $"leaseId {id} is already granted");
+        }
+        var lease = new Lease(id, grant.TtlMs, context.CommittedTimeMs + grant.TtlMs);
+        _leases.Add(id, lease);
+        _expiry.Add((lease.DeadlineMs, id));
+        return new LeaseGrantResponse(id, lease.TtlMs, lease.DeadlineMs);
+    }
+
+    private StateResponse ApplyRevoke(LeaseRevokeCommand revoke, ApplyContext context)
+    {
+        if (!_leases.TryGetValue(revoke.LeaseId, out var lease))
+        {
+            return NotFound(revoke.LeaseId);
+        }
+        var deleted = Revoke(lease, context);
+        return new LeaseRevokeResponse(context.Revision, deleted);
+    }
+
+    private StateResponse ApplyKeepAlive(LeaseKeepAliveCommand keepAlive, ApplyContext context)
+    {
+        if (!_leases.TryGetValue(keepAlive.LeaseId, out var lease))
+        {
+            return NotFound(keepAlive.LeaseId);
+        }
+        _expiry.Remove((lease.DeadlineMs, lease.Id));
+        lease.DeadlineMs = Math.Max(lease.DeadlineMs, context.CommittedTimeMs + lease.TtlMs);
+        _expiry.Add((lease.DeadlineMs, lease.Id));
+        return new LeaseKeepAliveResponse(lease.Id, lease.TtlMs, lease.DeadlineMs);
+    }
+
+    private StateResponse ApplyTimeToLive(LeaseTimeToLiveCommand ttl, ApplyContext context)
+    {
+        if (!_leases.TryGetValue(ttl.LeaseId, out var lease))
+        {
+            return NotFound(ttl.LeaseId);
+        }
+        var remaining = lease.DeadlineMs > context.CommittedTimeMs ? lease.DeadlineMs - context.CommittedTimeMs : 0;
+        return new LeaseTimeToLiveResponse(lease.Id, lease.TtlMs, remaining, ttl.Keys ? [.. lease.Keys] : []);
+    }
+
+    private static ErrorResponse NotFound(ulong leaseId) => new(StateStatus.LeaseNotFound, $"leaseId {leaseId} is not a live lease");
+
+    /// <summary>Removes the lease and deletes its keys in key order under one new revision (none if it had no keys).</summary>
+    private ulong Revoke(Lease lease, ApplyContext context)
+    {
+        var victims = lease.Keys.Select(k => _data[k]).ToArray();
+        if (victims.Length > 0)
+        {
+            // Deleting detaches each key from the lease, so the lease goes after its keys.
+            DeleteKeys(victims, context.AllocateRevision(), context);
+        }
+        _leases.Remove(lease.Id);
+        _expiry.Remove((lease.DeadlineMs, lease.Id));
+        return (ulong)victims.Length;
+    }
+
+    /// <inheritdoc/>
+    public ulong OnTimeAdvanced(ApplyContext context, out bool more)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var expired = 0UL;
+        while (_expiry.Count > 0 && _expiry.Min.DeadlineMs <= context.CommittedTimeMs && expired < KvLimits.MaxLeasesExpiredPerCommand)
+        {
+            Revoke(_leases[_expiry.Min.Id], context);
+            expired++;
+        }
+        more = _expiry.Count > 0 && _expiry.Min.DeadlineMs <= context.CommittedTimeMs;
+        TrimHistory();
+        return expired;
+    }
+
+    /// <inheritdoc/>
+    public void OnLeaderPromoted(ulong graceMs)
+    {
+        _expiry.Clear();
+        foreach (var lease in _leases.Values)
+        {
+            lease.DeadlineMs += graceMs;
+            _expiry.Add((lease.DeadlineMs, lease.Id));
+        }
+    }
+
+    private void Detach(KeyValue? kv)
+    {
+        if (kv is { LeaseId: not 0 })
+        {
+            _leases[kv.LeaseId].Keys.Remove(kv.Key);
+        }
+    }
+
+    private void Attach(KeyValue kv)
+    {
+        if (kv.LeaseId != 0)
+        {
+            _leases[kv.LeaseId].Keys.Add(kv.Key);
+        }
+    }
+}

@@ -1,0 +1,115 @@
+using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
+using Cairn.State.Codec;
+using Cairn.State.Sessions;
+
+namespace Cairn.State;
+
+/// <summary>
+/// Snapshots: <c>[format=1][appliedIndex][revision][committedTimeMs][leaderEpoch][epochLeaderBaseMs]
+/// [epochCommittedBaseMs][sessions][moduleCount]{[moduleId][length-prefixed module state]}</c>, everything in sorted
+/// order, so the same state always gives the same bytes.
+/// </summary>
+public sealed partial class StateMachine
+{
+    private const byte SnapshotFormat = 1;
+
+    /// <summary>The whole state as deterministic bytes.</summary>
+    public byte[] Snapshot()
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        WriteSnapshot(buffer);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Writes the whole state into <paramref name="output"/>; see <see cref="Snapshot"/>.</summary>
+    public void WriteSnapshot(IBufferWriter<byte> output)
+    {
+        var writer = new StateWriter(output);
+        writer.WriteByte(SnapshotFormat);
+        writer.WriteVarUInt64(_appliedIndex);
+        writer.WriteVarUInt64(_revision);
+        writer.WriteVarUInt64(_committedTimeMs);
+        writer.WriteVarUInt64(_leaderEpoch);
+        writer.WriteVarUInt64(_epochLeaderBaseMs);
+        writer.WriteVarUInt64(_epochCommittedBaseMs);
+        _sessions.Write(writer);
+        writer.WriteVarUInt64((ulong)_modules.Length);
+        foreach (var module in _modules)
+        {
+            var moduleBuffer = new ArrayBufferWriter<byte>();
+            module.WriteSnapshot(new StateWriter(moduleBuffer));
+            writer.WriteByte((byte)module.Id);
+            writer.WriteBytes(moduleBuffer.WrittenSpan);
+        }
+    }
+
+    /// <summary>
+    /// Replaces the whole state with a snapshot, all or nothing: on malformed or inconsistent bytes the machine keeps its
+    /// state and <paramref name="error"/> says why. A module absent from the snapshot (older than the module) starts empty.
+    /// </summary>
+    public bool TryRestore(ReadOnlySpan<byte> snapshot, [NotNullWhen(false)] out string? error)
+    {
+        error = null;
+        var reader = new StateReader(snapshot);
+        if (!reader.TryReadByte(out var format) || format != SnapshotFormat)
+        {
+            error = $"snapshot format {format} is not supported; this build reads {SnapshotFormat}";
+            return false;
+        }
+        if (!reader.TryReadVarUInt64(out var applied) || !reader.TryReadVarUInt64(out var revision) || revision == 0
+            || !reader.TryReadVarUInt64(out var time) || !reader.TryReadVarUInt64(out var epoch)
+            || !reader.TryReadVarUInt64(out var leaderBase) || !reader.TryReadVarUInt64(out var committedBase))
+        {
+            error = "snapshot header is truncated or malformed";
+            return false;
+        }
+        var sessions = new SessionTable();
+        if (!sessions.TryRead(ref reader))
+        {
+            error = "snapshot sessions are truncated or malformed";
+            return false;
+        }
+        var (kv, modules) = CreateModules();
+        if (!TryRestoreModules(ref reader, modules, out error))
+        {
+            return false;
+        }
+        (_appliedIndex, _revision, _committedTimeMs, _leaderEpoch, _epochLeaderBaseMs, _epochCommittedBaseMs) =
+            (applied, revision, time, epoch, leaderBase, committedBase);
+        (_sessions, _kv, _modules) = (sessions, kv, modules);
+        return true;
+    }
+
+    private static bool TryRestoreModules(ref StateReader reader, IStateModule[] modules, [NotNullWhen(false)] out string? error)
+    {
+        error = null;
+        if (!reader.TryReadCount(modules.Length, out var count))
+        {
+            error = "snapshot module count is malformed or above the modules this build has";
+            return false;
+        }
+        var seen = new HashSet<byte>();
+        for (var i = 0; i < count; i++)
+        {
+            if (!reader.TryReadByte(out var id) || !reader.TryReadBytes(int.MaxValue, out var blob))
+            {
+                error = "snapshot module entry is truncated";
+                return false;
+            }
+            var module = Array.Find(modules, m => (byte)m.Id == id);
+            var moduleReader = new StateReader(blob);
+            if (module is null || !seen.Add(id) || !module.TryRestore(ref moduleReader) || moduleReader.RemainingBytes != 0)
+            {
+                error = $"snapshot state of module {(ModuleId)id} is unknown, repeated or malformed";
+                return false;
+            }
+        }
+        if (reader.RemainingBytes != 0)
+        {
+            error = $"{reader.RemainingBytes} trailing bytes after the snapshot";
+            return false;
+        }
+        return true;
+    }
+}
