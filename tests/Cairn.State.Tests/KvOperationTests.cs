@@ -127,12 +127,12 @@ public sealed class KvOperationTests
 
     public static TheoryData<StateCommand, StateStatus, string> LimitCases => new()
     {
-        { new KvPutCommand(new byte[KvLimits.MaxKeyBytes + 1], B("v")), StateStatus.TooLarge, "success[0].key is 1025 bytes; the limit is 1024" },
-        { new KvPutCommand([], B("v")), StateStatus.InvalidArgument, "success[0].key is empty" },
-        { new KvPutCommand(B("k"), new byte[KvLimits.MaxValueBytes + 1]), StateStatus.TooLarge, "success[0].value is 1048577 bytes; the limit is 1048576" },
-        { new KvDeleteCommand([]), StateStatus.InvalidArgument, "success[0].key is empty" },
-        { new KvRangeCommand(new byte[KvLimits.MaxKeyBytes + 1], Prefix: true), StateStatus.TooLarge, "success[0].key is 1025 bytes; the limit is 1024" },
-        { new KvPutCommand(B("k"), B("v"), LeaseId: 42), StateStatus.LeaseNotFound, "success[0].leaseId 42 is not a live lease" },
+        { new KvPutCommand(new byte[KvLimits.MaxKeyBytes + 1], B("v")), StateStatus.TooLarge, "key is 1025 bytes; the limit is 1024" },
+        { new KvPutCommand([], B("v")), StateStatus.InvalidArgument, "key is empty" },
+        { new KvPutCommand(B("k"), new byte[KvLimits.MaxValueBytes + 1]), StateStatus.TooLarge, "value is 1048577 bytes; the limit is 1048576" },
+        { new KvDeleteCommand([]), StateStatus.InvalidArgument, "key is empty" },
+        { new KvRangeCommand(new byte[KvLimits.MaxKeyBytes + 1], Prefix: true), StateStatus.TooLarge, "key is 1025 bytes; the limit is 1024" },
+        { new KvPutCommand(B("k"), B("v"), LeaseId: 42), StateStatus.LeaseNotFound, "leaseId 42 is not a live lease" },
         { new KvCompactCommand(99), StateStatus.FutureRevision, "revision 99 is above the current revision 1" },
         { new LeaseGrantCommand(0, 0), StateStatus.InvalidArgument, "ttlMs is 0; a lease lives at least 1 ms" },
         { new LeaseGrantCommand(0, KvLimits.MaxLeaseTtlMs + 1), StateStatus.TooLarge, "ttlMs is 1000000000001; the limit is 1000000000000" },

@@ -3,16 +3,20 @@ namespace Cairn.State.Kv;
 /// <summary>Transactions: validation first (nothing changes on an error), then compares, then the chosen branch.</summary>
 public sealed partial class KvModule
 {
-    private StateResponse ApplyTxn(KvTxnCommand txn, ApplyContext context)
+    /// <param name="txn">The transaction.</param>
+    /// <param name="context">The apply context.</param>
+    /// <param name="single">Whether this is a put, range or delete sent alone: its errors then name the bare field
+    /// ("key") rather than its place in a branch ("success[0].key").</param>
+    private StateResponse ApplyTxn(KvTxnCommand txn, ApplyContext context, bool single)
     {
-        var error = ValidateTxn(txn);
+        var error = ValidateTxn(txn, single);
         if (error is not null)
         {
             return error;
         }
         var succeeded = txn.Compares.All(Holds);
         var ops = succeeded ? txn.Success : txn.Failure;
-        error = CheckLeases(ops, succeeded ? "success" : "failure");
+        error = CheckLeases(ops, single ? null : succeeded ? "success" : "failure");
         if (error is not null)
         {
             return error;
@@ -32,7 +36,7 @@ public sealed partial class KvModule
         return new KvTxnResponse(context.Revision, succeeded, responses);
     }
 
-    private static ErrorResponse? ValidateTxn(KvTxnCommand txn)
+    private static ErrorResponse? ValidateTxn(KvTxnCommand txn, bool single)
     {
         if (txn.Compares.Count > KvLimits.MaxOpsPerTxn)
         {
@@ -50,21 +54,22 @@ public sealed partial class KvModule
                 return new ErrorResponse(StateStatus.TooLarge, $"compares[{i}].value is {txn.Compares[i].Value.Length} bytes; the limit is {KvLimits.MaxValueBytes}");
             }
         }
-        return ValidateBranch(txn.Success, "success") ?? ValidateBranch(txn.Failure, "failure");
+        return ValidateBranch(txn.Success, single ? null : "success") ?? ValidateBranch(txn.Failure, "failure");
     }
 
     private static ErrorResponse TooMany(string field, int count) =>
         new(StateStatus.TooLarge, $"{field} has {count} entries; the limit is {KvLimits.MaxOpsPerTxn}");
 
-    private static ErrorResponse? ValidateBranch(IReadOnlyList<KvRequestOp> ops, string branch)
+    /// <summary>Validates one branch; a null <paramref name="branch"/> means a single operation.</summary>
+    private static ErrorResponse? ValidateBranch(IReadOnlyList<KvRequestOp> ops, string? branch)
     {
         if (ops.Count > KvLimits.MaxOpsPerTxn)
         {
-            return TooMany(branch, ops.Count);
+            return TooMany(branch ?? "operations", ops.Count);
         }
         for (var i = 0; i < ops.Count; i++)
         {
-            var error = ValidateOp(ops[i], $"{branch}[{i}]") ?? CheckOverlap(ops, i, branch);
+            var error = ValidateOp(ops[i], branch is null ? "" : $"{branch}[{i}].") ?? CheckOverlap(ops, i, branch ?? "operations");
             if (error is not null)
             {
                 return error;
@@ -73,15 +78,16 @@ public sealed partial class KvModule
         return null;
     }
 
-    private static ErrorResponse? ValidateOp(KvRequestOp op, string field) => op switch
+    /// <summary>Validates one operation; <paramref name="path"/> prefixes field names ("" or "success[2].").</summary>
+    private static ErrorResponse? ValidateOp(KvRequestOp op, string path) => op switch
     {
-        KvPutCommand put => ValidateKey(put.Key, field + ".key", allowEmpty: false)
+        KvPutCommand put => ValidateKey(put.Key, path + "key", allowEmpty: false)
             ?? (put.Value.Length > KvLimits.MaxValueBytes
-                ? new ErrorResponse(StateStatus.TooLarge, $"{field}.value is {put.Value.Length} bytes; the limit is {KvLimits.MaxValueBytes}")
+                ? new ErrorResponse(StateStatus.TooLarge, $"{path}value is {put.Value.Length} bytes; the limit is {KvLimits.MaxValueBytes}")
                 : null),
-        KvRangeCommand range => ValidateKey(range.Key, field + ".key", allowEmpty: range.Prefix),
-        KvDeleteCommand delete => ValidateKey(delete.Key, field + ".key", allowEmpty: delete.Prefix),
-        _ => new ErrorResponse(StateStatus.UnknownOperation, $"{field} is not a put, range or delete"),
+        KvRangeCommand range => ValidateKey(range.Key, path + "key", allowEmpty: range.Prefix),
+        KvDeleteCommand delete => ValidateKey(delete.Key, path + "key", allowEmpty: delete.Prefix),
+        _ => new ErrorResponse(StateStatus.UnknownOperation, $"{path}operation is not a put, range or delete"),
     };
 
     private static ErrorResponse? ValidateKey(byte[] key, string field, bool allowEmpty)
@@ -119,13 +125,14 @@ public sealed partial class KvModule
         return null;
     }
 
-    private ErrorResponse? CheckLeases(IReadOnlyList<KvRequestOp> ops, string branch)
+    private ErrorResponse? CheckLeases(IReadOnlyList<KvRequestOp> ops, string? branch)
     {
         for (var i = 0; i < ops.Count; i++)
         {
             if (ops[i] is KvPutCommand { LeaseId: not 0 } put && !_leases.ContainsKey(put.LeaseId))
             {
-                return new ErrorResponse(StateStatus.LeaseNotFound, $"{branch}[{i}].leaseId {put.LeaseId} is not a live lease");
+                var path = branch is null ? "" : $"{branch}[{i}].";
+                return new ErrorResponse(StateStatus.LeaseNotFound, $"{path}leaseId {put.LeaseId} is not a live lease");
             }
         }
         return null;

@@ -65,8 +65,8 @@ public sealed partial class KvModule : IStateModule
     private StateResponse ApplyCommand(StateCommand command, ApplyContext context) =>
         command switch
         {
-            KvRequestOp op => ApplyTxn(new KvTxnCommand([], [op], []), context),
-            KvTxnCommand txn => ApplyTxn(txn, context),
+            KvRequestOp op => ApplyTxn(new KvTxnCommand([], [op], []), context, single: true),
+            KvTxnCommand txn => ApplyTxn(txn, context, single: false),
             KvCompactCommand compact => ApplyCompact(compact, context),
             LeaseGrantCommand grant => ApplyGrant(grant, context),
             LeaseRevokeCommand revoke => ApplyRevoke(revoke, context),
