@@ -12,7 +12,10 @@ public sealed class LayeringTests
     {
         { "Cairn.Raft", [] },
         { "Cairn.Storage", ["Cairn.Raft"] },
-        { "Cairn.Simulation", ["Cairn.Raft"] },
+        { "Cairn.Transport", ["Cairn.Raft"] },
+        { "Cairn.Node", ["Cairn.Raft"] },
+        { "Cairn.State", [] },
+        { "Cairn.Simulation", ["Cairn.Raft", "Cairn.Node"] },
         { "Cairn.Resilience", [] },
         { "Cairn.Client", ["Cairn.Resilience"] },
     };
