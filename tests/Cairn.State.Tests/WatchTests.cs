@@ -230,6 +230,35 @@ public sealed class WatchTests
     }
 
     [Fact]
+    public async Task Subscribing_from_another_thread_while_apply_publishes_loses_and_repeats_nothing()
+    {
+        var f = new Fed(hubOptions: new WatchHubOptions { SubscriberBufferEvents = 100_000 });
+        const int Writes = 3000;
+        var subscriber = Task.Run(() =>
+        {
+            var subscriptions = new List<(WatchSubscription, ulong)>();
+            for (var i = 0; i < 30; i++)
+            {
+                // Start at the hub's latest revision, or a little behind it, racing the publisher.
+                var start = Math.Max(1, f.Hub.Revision - (ulong)(i % 3));
+                Assert.True(f.Hub.TrySubscribe(new WatchRequest(B("k"), Prefix: true, StartRevision: start), out var s, out _));
+                subscriptions.Add((s!, start));
+                Thread.Sleep(1);
+            }
+            return subscriptions;
+        });
+        for (var i = 0; i < Writes; i++)
+        {
+            f.Put($"k{i % 5}", "v");
+        }
+        foreach (var (subscription, start) in await subscriber)
+        {
+            var expected = Enumerable.Range(2, Writes).Select(r => (ulong)r).Where(r => r >= start);
+            Assert.Equal(expected, Drain(subscription).Select(e => e.Revision));
+        }
+    }
+
+    [Fact]
     public async Task A_concurrent_reader_sees_every_event_in_order_while_apply_publishes()
     {
         var f = new Fed(hubOptions: new WatchHubOptions { SubscriberBufferEvents = 100_000 });
