@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
 
+using Cairn.Primitives;
+
 namespace Cairn.Storage;
 
 /// <summary>

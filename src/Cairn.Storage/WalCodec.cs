@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Cairn.Primitives;
 using Cairn.Raft;
 
 namespace Cairn.Storage;

@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Buffers.Binary;
 
+using Cairn.Primitives;
+
 namespace Cairn.Transport;
 
 /// <summary>

@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 using System.Threading.Channels;
+using Cairn.Primitives;
 using Cairn.Raft;
 using Microsoft.Extensions.Logging;
 

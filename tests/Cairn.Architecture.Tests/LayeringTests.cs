@@ -10,9 +10,10 @@ public sealed class LayeringTests
 {
     public static TheoryData<string, string[]> AllowedCairnReferences => new()
     {
+        { "Cairn.Primitives", [] },
         { "Cairn.Raft", [] },
-        { "Cairn.Storage", ["Cairn.Raft"] },
-        { "Cairn.Transport", ["Cairn.Raft"] },
+        { "Cairn.Storage", ["Cairn.Raft", "Cairn.Primitives"] },
+        { "Cairn.Transport", ["Cairn.Raft", "Cairn.Primitives"] },
         { "Cairn.Node", ["Cairn.Raft"] },
         { "Cairn.State", [] },
         { "Cairn.Simulation", ["Cairn.Raft", "Cairn.Node"] },

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using Cairn.Primitives;
 using Cairn.Raft;
 
 namespace Cairn.Transport.Tests;

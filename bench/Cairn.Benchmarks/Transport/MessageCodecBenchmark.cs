@@ -1,5 +1,6 @@
 using System.Buffers;
 using BenchmarkDotNet.Attributes;
+using Cairn.Primitives;
 using Cairn.Raft;
 using Cairn.Transport;
 
