@@ -22,7 +22,12 @@ public sealed class ElectionRestrictionTests
 
         cluster.Node(1).Step(new Message
         {
-            Type = MessageType.Vote, From = N.Id(2), To = N.Id(1), Term = N.T(3), Index = N.I(lastIndex), LogTerm = N.T(lastTerm),
+            Type = MessageType.Vote,
+            From = N.Id(2),
+            To = N.Id(1),
+            Term = N.T(3),
+            Index = N.I(lastIndex),
+            LogTerm = N.T(lastTerm),
         });
         cluster.HandleReadies(1);
 

@@ -159,6 +159,11 @@ public sealed class ElectionTests
 
     private static Message VoteRequest(ulong from, ulong term) => new()
     {
-        Type = MessageType.Vote, From = N.Id(from), To = N.Id(1), Term = N.T(term), Index = N.I(3), LogTerm = N.T(1),
+        Type = MessageType.Vote,
+        From = N.Id(from),
+        To = N.Id(1),
+        Term = N.T(term),
+        Index = N.I(3),
+        LogTerm = N.T(1),
     };
 }

@@ -52,6 +52,11 @@ public sealed class LeaseTests
 
     private static Message DisruptiveVote(RaftNode follower) => new()
     {
-        Type = MessageType.Vote, From = N.Id(3), To = follower.Id, Term = follower.Term.Next, Index = follower.LastIndex, LogTerm = follower.LastTerm,
+        Type = MessageType.Vote,
+        From = N.Id(3),
+        To = follower.Id,
+        Term = follower.Term.Next,
+        Index = follower.LastIndex,
+        LogTerm = follower.LastTerm,
     };
 }

@@ -38,8 +38,14 @@ public sealed class ReplicationTests
 
         follower.Step(new Message
         {
-            Type = MessageType.Append, From = N.Id(1), To = N.Id(2), Term = leader.Term, Index = last.Plus(5), LogTerm = leader.Term,
-            Entries = [new Entry(last.Plus(6), leader.Term, EntryKind.Command, Logs.Command("x"))], Commit = leader.Commit,
+            Type = MessageType.Append,
+            From = N.Id(1),
+            To = N.Id(2),
+            Term = leader.Term,
+            Index = last.Plus(5),
+            LogTerm = leader.Term,
+            Entries = [new Entry(last.Plus(6), leader.Term, EntryKind.Command, Logs.Command("x"))],
+            Commit = leader.Commit,
         });
         cluster.HandleReadies(2);
 
@@ -58,7 +64,12 @@ public sealed class ReplicationTests
 
         follower.Step(new Message
         {
-            Type = MessageType.Append, From = N.Id(2), To = N.Id(1), Term = N.T(4), Index = N.I(5), LogTerm = N.T(3),
+            Type = MessageType.Append,
+            From = N.Id(2),
+            To = N.Id(1),
+            Term = N.T(4),
+            Index = N.I(5),
+            LogTerm = N.T(3),
             Entries = [new Entry(N.I(6), N.T(4), EntryKind.Command, Logs.Command("x"))],
         });
         cluster.HandleReadies(1);

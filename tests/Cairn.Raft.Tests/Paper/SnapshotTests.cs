@@ -95,7 +95,11 @@ public sealed class SnapshotTests
 
         follower.Step(new Message
         {
-            Type = MessageType.InstallSnapshot, From = N.Id(1), To = N.Id(2), Term = leader.Term, Snapshot = cluster[1].Storage.Snapshot,
+            Type = MessageType.InstallSnapshot,
+            From = N.Id(1),
+            To = N.Id(2),
+            Term = leader.Term,
+            Snapshot = cluster[1].Storage.Snapshot,
         });
         cluster.HandleReadies(2);
 

@@ -64,7 +64,12 @@ public sealed class TermTests
 
         follower.Step(new Message
         {
-            Type = MessageType.Append, From = N.Id(3), To = N.Id(2), Term = N.T(1), Index = lastIndex, LogTerm = follower.LastTerm,
+            Type = MessageType.Append,
+            From = N.Id(3),
+            To = N.Id(2),
+            Term = N.T(1),
+            Index = lastIndex,
+            LogTerm = follower.LastTerm,
             Entries = [new Entry(lastIndex.Next, N.T(1), EntryKind.Command, Logs.Command("stale"))],
         });
         cluster.HandleReadies(2);
@@ -109,7 +114,12 @@ public sealed class TermTests
 
         follower.Step(new Message
         {
-            Type = MessageType.Vote, From = N.Id(3), To = N.Id(2), Term = N.T(1), Index = N.I(100), LogTerm = N.T(1),
+            Type = MessageType.Vote,
+            From = N.Id(3),
+            To = N.Id(2),
+            Term = N.T(1),
+            Index = N.I(100),
+            LogTerm = N.T(1),
         });
         cluster.HandleReadies(2);
 
