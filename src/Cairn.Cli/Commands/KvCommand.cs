@@ -1,0 +1,69 @@
+using System.CommandLine;
+using System.Text;
+using System.Text.Json;
+
+namespace Cairn.Cli.Commands;
+
+/// <summary><c>cairn kv put|get|del|ls</c>: the key-value store from the command line.</summary>
+internal static class KvCommand
+{
+    public static Command Create(Option<string?> endpoints, Option<string> output)
+    {
+        var key = new Argument<string>("key") { Description = "The key." };
+        var value = new Argument<string>("value") { Description = "The value (UTF-8)." };
+        var consistency = new Option<string>("--consistency")
+        {
+            Description = "linearizable (default: confirmed by a quorum) or stale (served by any node, possibly old).",
+            DefaultValueFactory = _ => "linearizable",
+        };
+        consistency.AcceptOnlyFromAmong("linearizable", "stale");
+        var prefix = new Argument<string>("prefix") { Description = "Key prefix.", DefaultValueFactory = _ => "" };
+        var limit = new Option<ulong>("--limit") { Description = "At most this many keys (0: the server's limit, 10,000).", DefaultValueFactory = _ => 0 };
+
+        var put = new Command("put", "Set a key.") { key, value };
+        put.SetAction((parse, ct) => Cli.RunAsync(parse, endpoints, async client =>
+        {
+            var body = Encoding.UTF8.GetBytes(parse.GetValue(value)!);
+            var (status, json) = await client.SendAsync(HttpMethod.Put, KvPath(parse.GetValue(key)!), body, ct).ConfigureAwait(false);
+            Cli.EnsureSuccess(status, json);
+            Cli.Print(parse.GetValue(output)!, json, _ => "OK");
+        }));
+
+        var get = new Command("get", "Print a key's value (just the value, for scripts).") { key, consistency };
+        get.SetAction((parse, ct) => Cli.RunAsync(parse, endpoints, async client =>
+        {
+            var path = $"{KvPath(parse.GetValue(key)!)}?consistency={parse.GetValue(consistency)}";
+            var (status, json) = await client.SendAsync(HttpMethod.Get, path, null, ct).ConfigureAwait(false);
+            Cli.EnsureSuccess(status, json);
+            Cli.Print(parse.GetValue(output)!, json, j => Decode(j));
+        }));
+
+        var del = new Command("del", "Delete a key; prints how many keys were deleted.") { key };
+        del.SetAction((parse, ct) => Cli.RunAsync(parse, endpoints, async client =>
+        {
+            var (status, json) = await client.SendAsync(HttpMethod.Delete, KvPath(parse.GetValue(key)!), null, ct).ConfigureAwait(false);
+            Cli.EnsureSuccess(status, json);
+            Cli.Print(parse.GetValue(output)!, json, j => j.GetProperty("deleted").ToString());
+        }));
+
+        var ls = new Command("ls", "List keys by prefix.") { prefix, limit, consistency };
+        ls.SetAction((parse, ct) => Cli.RunAsync(parse, endpoints, async client =>
+        {
+            var path = $"/v1/kv?prefix={Uri.EscapeDataString(parse.GetValue(prefix)!)}&limit={parse.GetValue(limit)}&consistency={parse.GetValue(consistency)}";
+            var (status, json) = await client.SendAsync(HttpMethod.Get, path, null, ct).ConfigureAwait(false);
+            Cli.EnsureSuccess(status, json);
+            Cli.Print(parse.GetValue(output)!, json, j => Table.Render(
+                ["KEY", "VALUE", "MOD REVISION", "VERSION"],
+                [.. j.GetProperty("kvs").EnumerateArray().Select(kv => new[]
+                {
+                    kv.GetProperty("key").GetString()!, Decode(kv), kv.GetProperty("modRevision").ToString(), kv.GetProperty("version").ToString(),
+                })]));
+        }));
+
+        return new Command("kv", "Read and write keys.") { put, get, del, ls };
+    }
+
+    private static string KvPath(string key) => "/v1/kv/" + string.Join('/', key.Split('/').Select(Uri.EscapeDataString));
+
+    private static string Decode(JsonElement kv) => Encoding.UTF8.GetString(Convert.FromBase64String(kv.GetProperty("value").GetString()!));
+}

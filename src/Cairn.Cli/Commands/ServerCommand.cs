@@ -1,0 +1,72 @@
+using System.CommandLine;
+using Cairn.Server;
+using Microsoft.Extensions.Logging;
+
+namespace Cairn.Cli.Commands;
+
+/// <summary><c>cairn server</c>: runs one node with etcd-style flags; each flag falls back to a <c>CAIRN_*</c> environment variable.</summary>
+internal static class ServerCommand
+{
+    public static Command Create()
+    {
+        var name = Flag("--name", "CAIRN_NAME", "This member's name.", "n1");
+        var dataDir = Flag("--data-dir", "CAIRN_DATA_DIR", "Data directory (write-ahead log, snapshots).", "./.cairn/data/n1");
+        var clientUrls = Flag("--listen-client-urls", "CAIRN_LISTEN_CLIENT_URLS", "Client HTTP address.", "http://127.0.0.1:2379");
+        var peerUrls = Flag("--listen-peer-urls", "CAIRN_LISTEN_PEER_URLS", "Peer TCP address.", "http://127.0.0.1:2380");
+        var cluster = Flag("--initial-cluster", "CAIRN_INITIAL_CLUSTER", "name=peerUrl,... of every founding member, same order everywhere.", "n1=http://127.0.0.1:2380");
+        var state = Flag("--initial-cluster-state", "CAIRN_INITIAL_CLUSTER_STATE", "new (found a cluster) or existing (join one).", "new");
+        var command = new Command("server", "Run one Cairn node.") { name, dataDir, clientUrls, peerUrls, cluster, state };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            ServerOptions options;
+            try
+            {
+                options = new ServerOptions
+                {
+                    Name = parse.GetValue(name)!,
+                    DataDirectory = parse.GetValue(dataDir)!,
+                    ClientUrl = new Uri(parse.GetValue(clientUrls)!.Split(',')[0]),
+                    PeerUrl = new Uri(parse.GetValue(peerUrls)!.Split(',')[0]),
+                    InitialCluster = parse.GetValue(cluster)!,
+                    InitialClusterState = parse.GetValue(state)!,
+                };
+                options.ParseInitialCluster();
+            }
+            catch (Exception e) when (e is ArgumentException or UriFormatException)
+            {
+                await Console.Error.WriteLineAsync($"cairn server: {e.Message}").ConfigureAwait(false);
+                return 2;
+            }
+
+            using var loggers = LoggerFactory.Create(logging => logging
+                .AddFilter("Microsoft", LogLevel.Warning)
+                .AddSimpleConsole(o =>
+                {
+                    o.SingleLine = true;
+                    o.TimestampFormat = "HH:mm:ss.fff ";
+                }));
+            var server = new CairnServer(options, loggers);
+            await using (server.ConfigureAwait(false))
+            {
+                await server.StartAsync(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    // Returns only if the node stops on its own: a fatal error, logged by the node.
+                    await server.Completion.WaitAsync(cancellationToken).ConfigureAwait(false);
+                    return 1;
+                }
+                catch (OperationCanceledException)
+                {
+                    return 0;
+                }
+            }
+        });
+        return command;
+    }
+
+    private static Option<string> Flag(string flag, string environment, string description, string fallback) => new(flag)
+    {
+        Description = $"{description} Environment: {environment}.",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable(environment) ?? fallback,
+    };
+}

@@ -1,0 +1,136 @@
+using System.Net;
+using Cairn.Node;
+using Cairn.Raft;
+using Cairn.State;
+using Cairn.State.Watch;
+using Cairn.Storage;
+using Cairn.Transport;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Cairn.Server;
+
+/// <summary>
+/// One Cairn server: the write-ahead log, the peer transport, the node runtime and the state machine, and the client
+/// HTTP API in front of them. <see cref="StartAsync"/> opens and starts everything; <see cref="DisposeAsync"/> stops it.
+/// </summary>
+public sealed class CairnServer : IAsyncDisposable
+{
+    private readonly ServerOptions _options;
+    private readonly ILoggerFactory _loggers;
+    private WalStorage? _storage;
+    private PeerTransport? _transport;
+    private NodeHost? _node;
+    private WebApplication? _web;
+    private WatchHub? _watches;
+
+    /// <summary>Prepares a server; nothing is opened until <see cref="StartAsync"/>.</summary>
+    public CairnServer(ServerOptions options, ILoggerFactory loggers)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(loggers);
+        _options = options;
+        _loggers = loggers;
+        Members = options.ParseInitialCluster();
+        Self = Members.Single(m => m.Name == options.Name);
+    }
+
+    /// <summary>The founding members.</summary>
+    public IReadOnlyList<ClusterMember> Members { get; }
+
+    /// <summary>This member.</summary>
+    public ClusterMember Self { get; }
+
+    /// <summary>The node runtime (after start).</summary>
+    public NodeHost Node => _node ?? throw new InvalidOperationException("not started");
+
+    /// <summary>The address the client API listens on (after start; port 0 resolved).</summary>
+    public Uri? ClientUrl { get; private set; }
+
+    /// <summary>Completes when the node stops on its own (fatal error).</summary>
+    public Task Completion => Node.Completion;
+
+    /// <summary>Opens the data directory, joins the peers and starts serving clients.</summary>
+    /// <exception cref="StorageCorruptionException">The data directory is damaged (see docs/storage.md).</exception>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var logger = _loggers.CreateLogger<CairnServer>();
+        Directory.CreateDirectory(_options.DataDirectory);
+        _storage = WalStorage.Open(Path.Combine(_options.DataDirectory, "wal"));
+        foreach (var warning in _storage.RecoveryWarnings)
+        {
+            logger.LogWarning("storage recovery: {Warning}", warning);
+        }
+
+        if (_storage.LastIndex == LogIndex.Zero && _storage.Snapshot.IsEmpty && _options.InitialClusterState == "new")
+        {
+            RaftNode.Bootstrap(_storage, [.. Members.Select(m => new NodeId(m.Id))]);
+        }
+
+        _transport = PeerTransport.Start(
+            new PeerTransportOptions
+            {
+                LocalId = new NodeId(Self.Id),
+                ClusterId = _options.ClusterToken,
+                ListenEndPoint = new IPEndPoint(ResolveHost(Self.PeerUrl.Host), Self.PeerUrl.Port),
+                RandomSeed = Self.Id,
+            },
+            _loggers.CreateLogger<PeerTransport>());
+        foreach (var peer in Members.Where(m => m != Self))
+        {
+            _transport.AddPeer(new NodeId(peer.Id), new IPEndPoint(ResolveHost(peer.PeerUrl.Host), peer.PeerUrl.Port));
+        }
+
+        _watches = new WatchHub();
+        var machine = new ReplicatedStateMachine(new StateMachine(), _watches);
+        var nodeOptions = new NodeOptions
+        {
+            Raft = new RaftOptions { Id = new NodeId(Self.Id), ElectionTimeoutTicks = 10, HeartbeatIntervalTicks = 2 },
+            TickInterval = _options.TickInterval,
+        };
+        var transport = _transport;
+        _node = new NodeHost(nodeOptions, _storage, machine, m => transport.Send(m), transport.Received,
+            Self.Id ^ (ulong)Environment.TickCount64, TimeProvider.System, _loggers.CreateLogger<NodeHost>());
+        _node.Start();
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(_loggers);
+        builder.WebHost.UseUrls(_options.ClientUrl.ToString());
+        _web = builder.Build();
+        new ClientApi(this, machine, _options.RequestTimeout).Map(_web);
+        await _web.StartAsync(cancellationToken).ConfigureAwait(false);
+        ClientUrl = new Uri(_web.Urls.First());
+        logger.LogInformation("cairn {Name} (id {Id}) serving clients on {ClientUrl}, peers on {PeerUrl}", Self.Name, Self.Id, ClientUrl, Self.PeerUrl);
+    }
+
+    /// <summary>The member name of a node id, or null.</summary>
+    public string? NameOf(NodeId id) => Members.FirstOrDefault(m => m.Id == id.Value)?.Name;
+
+    /// <summary>Stops serving, stops the node, closes the transport and the log.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_web is not null)
+        {
+            await _web.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_node is not null)
+        {
+            await _node.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_transport is not null)
+        {
+            await _transport.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _watches?.Dispose();
+        _storage?.Dispose();
+    }
+
+    private static IPAddress ResolveHost(string host) =>
+        host == "localhost" ? IPAddress.Loopback : IPAddress.TryParse(host, out var address) ? address : Dns.GetHostAddresses(host)[0];
+}

@@ -1,0 +1,167 @@
+using System.Text;
+using Cairn.Node;
+using Cairn.State;
+using Cairn.State.Kv;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Cairn.Server;
+
+/// <summary>
+/// The HTTP/JSON client API under <c>/v1/</c>, plus health endpoints. Keys are the rest of the path; values travel as raw
+/// request bodies and come back base64-encoded in JSON (as etcd's JSON gateway does). Errors are JSON
+/// <c>{"error": ..., "code": ...}</c> with a meaningful status: 400 invalid argument (naming the field), 404 not found,
+/// 413 too large, 503 not leader (with the leader's name) or unavailable, 504 timeout.
+/// </summary>
+internal sealed class ClientApi(CairnServer server, ReplicatedStateMachine machine, TimeSpan timeout)
+{
+    private const int MaxValueBytes = 1 << 20;
+
+    public void Map(IEndpointRouteBuilder app)
+    {
+        app.MapGet("/livez", () => Results.Ok(new { status = "alive" }));
+        app.MapGet("/startupz", () => Results.Ok(new { status = "started" }));
+        app.MapGet("/readyz", ReadyAsync);
+        app.MapGet("/v1/status", StatusAsync);
+        app.MapGet("/v1/kv", RangeAsync);
+        app.MapGet("/v1/kv/{**key}", GetAsync);
+        app.MapPut("/v1/kv/{**key}", PutAsync);
+        app.MapDelete("/v1/kv/{**key}", DeleteAsync);
+    }
+
+    private async Task<IResult> ReadyAsync(CancellationToken cancellationToken)
+    {
+        var status = await server.Node.GetStatusAsync(cancellationToken).ConfigureAwait(false);
+        return status.Leader.IsNone
+            ? Results.Json(new { status = "no leader" }, statusCode: StatusCodes.Status503ServiceUnavailable)
+            : Results.Ok(new { status = "ready", leader = server.NameOf(status.Leader) });
+    }
+
+    private async Task<IResult> StatusAsync(CancellationToken cancellationToken)
+    {
+        var s = await server.Node.GetStatusAsync(cancellationToken).ConfigureAwait(false);
+        return Results.Ok(new
+        {
+            name = server.Self.Name,
+            id = s.Id.Value,
+            role = s.Role.ToString().ToLowerInvariant(),
+            term = s.Term.Value,
+            leader = server.NameOf(s.Leader),
+            commit = s.Commit.Value,
+            applied = s.Applied.Value,
+            lastIndex = s.LastIndex.Value,
+            voters = s.Membership.Voters.Select(v => server.NameOf(v) ?? v.ToString()).ToArray(),
+            learners = s.Membership.Learners.Select(v => server.NameOf(v) ?? v.ToString()).ToArray(),
+        });
+    }
+
+    private async Task<IResult> PutAsync(string key, HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > MaxValueBytes)
+        {
+            return Error(StatusCodes.Status413PayloadTooLarge, "too_large", $"value: {request.ContentLength} bytes; the limit is {MaxValueBytes}");
+        }
+
+        using var body = new MemoryStream();
+        await request.Body.CopyToAsync(body, cancellationToken).ConfigureAwait(false);
+        if (body.Length > MaxValueBytes)
+        {
+            return Error(StatusCodes.Status413PayloadTooLarge, "too_large", $"value: more than {MaxValueBytes} bytes");
+        }
+
+        return await ProposeAsync(new KvPutCommand(Encoding.UTF8.GetBytes(key), body.ToArray()), cancellationToken).ConfigureAwait(false);
+    }
+
+    private Task<IResult> DeleteAsync(string key, CancellationToken cancellationToken) =>
+        ProposeAsync(new KvDeleteCommand(Encoding.UTF8.GetBytes(key)), cancellationToken);
+
+    private Task<IResult> GetAsync(string key, string? consistency, CancellationToken cancellationToken) =>
+        ReadAsync(new KvRangeCommand(Encoding.UTF8.GetBytes(key)), consistency, single: true, cancellationToken);
+
+    private Task<IResult> RangeAsync(string? prefix, ulong? limit, string? consistency, CancellationToken cancellationToken) =>
+        ReadAsync(new KvRangeCommand(Encoding.UTF8.GetBytes(prefix ?? ""), Prefix: true, Limit: limit ?? 0), consistency, single: false, cancellationToken);
+
+    private async Task<IResult> ProposeAsync(StateCommand command, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            var outcome = await server.Node.ProposeAsync(StateCodec.EncodeCommand(command), deadline.Token).ConfigureAwait(false);
+            if (outcome.Status != ProposalStatus.Applied)
+            {
+                return Refused(outcome);
+            }
+
+            return outcome.Result switch
+            {
+                ErrorResponse error => Error(StatusCodes.Status400BadRequest, error.Code.ToString(), error.Message),
+                KvTxnResponse { Responses: [KvDeleteResponse deleted] } txn => Results.Ok(new { revision = txn.Revision, deleted = deleted.Deleted }),
+                KvTxnResponse txn => Results.Ok(new { revision = txn.Revision }),
+                var other => Results.Ok(new { result = other?.ToString() }),
+            };
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return Error(StatusCodes.Status504GatewayTimeout, "timeout", $"no answer from the cluster within {timeout.TotalSeconds:0.#} s");
+        }
+    }
+
+    private async Task<IResult> ReadAsync(KvRangeCommand range, string? consistency, bool single, CancellationToken cancellationToken)
+    {
+        if (consistency is not (null or "linearizable" or "stale"))
+        {
+            return Error(StatusCodes.Status400BadRequest, "invalid_argument", "consistency: must be 'linearizable' or 'stale'");
+        }
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            if (consistency != "stale")
+            {
+                var barrier = await server.Node.ReadIndexAsync(deadline.Token).ConfigureAwait(false);
+                if (barrier.Status != ProposalStatus.Applied)
+                {
+                    return Refused(barrier);
+                }
+            }
+
+            var response = await server.Node.Query(_ => machine.Machine.Query(range), deadline.Token).ConfigureAwait(false);
+            return response switch
+            {
+                ErrorResponse error => Error(StatusCodes.Status400BadRequest, error.Code.ToString(), error.Message),
+                KvTxnResponse { Responses: [KvRangeResponse { Kvs: [] }] } when single => Error(StatusCodes.Status404NotFound, "not_found", "key not found"),
+                KvTxnResponse { Responses: [KvRangeResponse { Kvs: [var kv, ..] }] } when single => Results.Ok(Json(kv)),
+                KvTxnResponse { Responses: [KvRangeResponse found] } txn => Results.Ok(new { revision = txn.Revision, kvs = found.Kvs.Select(Json).ToArray(), more = found.More }),
+                var other => Results.Ok(new { result = other.ToString() }),
+            };
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return Error(StatusCodes.Status504GatewayTimeout, "timeout", $"no answer from the cluster within {timeout.TotalSeconds:0.#} s");
+        }
+    }
+
+    private static object Json(KeyValue kv) => new
+    {
+        key = Encoding.UTF8.GetString(kv.Key),
+        value = Convert.ToBase64String(kv.Value),
+        createRevision = kv.CreateRevision,
+        modRevision = kv.ModRevision,
+        version = kv.Version,
+        lease = kv.LeaseId,
+    };
+
+    private IResult Refused(ProposalOutcome outcome) => outcome.Status switch
+    {
+        ProposalStatus.NotLeader => Results.Json(
+            new { error = "not leader", code = "not_leader", leader = server.NameOf(outcome.Leader) },
+            statusCode: StatusCodes.Status503ServiceUnavailable),
+        _ => Error(StatusCodes.Status503ServiceUnavailable, "unavailable", outcome.Reason ?? outcome.Status.ToString()),
+    };
+
+    private static IResult Error(int status, string code, string message) =>
+        Results.Json(new { error = message, code }, statusCode: status);
+}

@@ -1,0 +1,73 @@
+namespace Cairn.Server;
+
+/// <summary>
+/// How one server runs, with etcd's flag names (the CLI maps <c>--name</c>, <c>--data-dir</c>,
+/// <c>--listen-client-urls</c>, <c>--listen-peer-urls</c>, <c>--initial-cluster</c>, <c>--initial-cluster-state</c> and
+/// the <c>CAIRN_*</c> environment variables onto it).
+/// </summary>
+public sealed record ServerOptions
+{
+    /// <summary>This member's name; must appear in <see cref="InitialCluster"/>.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>Where the write-ahead log and snapshots live (created when missing).</summary>
+    public required string DataDirectory { get; init; }
+
+    /// <summary>The HTTP address clients use, e.g. <c>http://127.0.0.1:2379</c>.</summary>
+    public required Uri ClientUrl { get; init; }
+
+    /// <summary>The TCP address peers use, e.g. <c>http://127.0.0.1:2380</c> (only host and port matter).</summary>
+    public required Uri PeerUrl { get; init; }
+
+    /// <summary>
+    /// <c>name=peerUrl,name=peerUrl,...</c>: every founding member, in the same order on every member (the position
+    /// gives each member its numeric id). A single entry forms a single-node cluster.
+    /// </summary>
+    public required string InitialCluster { get; init; }
+
+    /// <summary><c>new</c> to found a cluster (bootstraps an empty data directory), <c>existing</c> to join one.</summary>
+    public string InitialClusterState { get; init; } = "new";
+
+    /// <summary>Peers refuse connections from a different cluster token (misconfiguration guard, not authentication).</summary>
+    public string ClusterToken { get; init; } = "cairn";
+
+    /// <summary>Wall-clock tick; the election timeout is 10 ticks (randomized up to 20), heartbeats every 2.</summary>
+    public TimeSpan TickInterval { get; init; } = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>How long a client request may wait for the cluster before it gets a timeout error.</summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The founding members parsed from <see cref="InitialCluster"/>, with their ids.</summary>
+    /// <exception cref="ArgumentException">The list is malformed, repeats a name, or lacks <see cref="Name"/>.</exception>
+    public IReadOnlyList<ClusterMember> ParseInitialCluster()
+    {
+        var members = new List<ClusterMember>();
+        foreach (var part in InitialCluster.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var pair = part.Split('=', 2);
+            if (pair.Length != 2 || pair[0].Length == 0 || !Uri.TryCreate(pair[1], UriKind.Absolute, out var url))
+            {
+                throw new ArgumentException($"initial-cluster: '{part}' is not name=url", nameof(InitialCluster));
+            }
+
+            if (members.Any(m => m.Name == pair[0]))
+            {
+                throw new ArgumentException($"initial-cluster: the name '{pair[0]}' appears twice", nameof(InitialCluster));
+            }
+
+            members.Add(new ClusterMember(pair[0], (ulong)members.Count + 1, url));
+        }
+
+        if (members.All(m => m.Name != Name))
+        {
+            throw new ArgumentException($"initial-cluster does not contain this member's name '{Name}'", nameof(InitialCluster));
+        }
+
+        if (InitialClusterState is not ("new" or "existing"))
+        {
+            throw new ArgumentException("initial-cluster-state must be 'new' or 'existing'", nameof(InitialClusterState));
+        }
+
+        return members;
+    }
+}
