@@ -17,6 +17,7 @@ public sealed class LayeringTests
         { "Cairn.Node", ["Cairn.Raft"] },
         { "Cairn.State", [] },
         { "Cairn.Simulation", ["Cairn.Raft", "Cairn.Node"] },
+        { "Cairn.Server", ["Cairn.Raft", "Cairn.Node", "Cairn.Storage", "Cairn.Transport", "Cairn.State"] },
         { "Cairn.Resilience", [] },
         { "Cairn.Client", ["Cairn.Resilience"] },
     };
