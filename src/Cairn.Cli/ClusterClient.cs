@@ -53,6 +53,43 @@ internal sealed class ClusterClient(IReadOnlyList<Uri> endpoints) : IDisposable
         throw new CliException($"no endpoint could serve the request: {string.Join("; ", errors)}");
     }
 
+    /// <summary>Streams the lines of a long-lived GET from the first endpoint that accepts it (watches are served by any node).</summary>
+    public async IAsyncEnumerable<string> StreamAsync(string path, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var streaming = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        foreach (var endpoint in endpoints)
+        {
+            HttpResponseMessage response;
+            try
+            {
+                response = await streaming.GetAsync(new Uri(endpoint, path), HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            }
+            catch (HttpRequestException)
+            {
+                continue;
+            }
+
+            using (response)
+            {
+                if (!response.IsSuccessStatusCode)
+                {
+                    var error = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken).ConfigureAwait(false);
+                    throw new CliException(error.TryGetProperty("error", out var message) ? message.GetString()! : response.StatusCode.ToString());
+                }
+
+                using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false));
+                while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
+                {
+                    yield return line;
+                }
+
+                yield break;
+            }
+        }
+
+        throw new CliException("no endpoint accepted the watch");
+    }
+
     /// <summary>GETs <paramref name="path"/> from one endpoint; null when it is unreachable.</summary>
     public async Task<JsonElement?> TryGetFromAsync(Uri endpoint, string path, CancellationToken cancellationToken)
     {

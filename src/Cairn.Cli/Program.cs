@@ -17,6 +17,7 @@ var root = new RootCommand("Cairn: a Raft-replicated coordination and messaging 
     UpCommand.Create(),
     ServerCommand.Create(),
     KvCommand.Create(endpoints, output),
+    LeaseCommand.Create(endpoints, output),
     StatusCommand.Create(endpoints, output),
     SimulateCommand.Create(),
 };

@@ -25,6 +25,7 @@ public sealed class CairnServer : IAsyncDisposable
     private NodeHost? _node;
     private WebApplication? _web;
     private WatchHub? _watches;
+    private LeaderDuties? _duties;
 
     /// <summary>Prepares a server; nothing is opened until <see cref="StartAsync"/>.</summary>
     public CairnServer(ServerOptions options, ILoggerFactory loggers)
@@ -94,13 +95,16 @@ public sealed class CairnServer : IAsyncDisposable
         _node = new NodeHost(nodeOptions, _storage, machine, m => transport.Send(m), transport.Received,
             Self.Id ^ (ulong)Environment.TickCount64, TimeProvider.System, _loggers.CreateLogger<NodeHost>());
         _node.Start();
+        // A new leader extends leases by one maximum election timeout (2 × 10 ticks), so failover never expires one early.
+        _duties = new LeaderDuties(_node, TimeProvider.System, _options.TickInterval * 20, logger);
+        _duties.Start();
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(_loggers);
         builder.WebHost.UseUrls(_options.ClientUrl.ToString());
         _web = builder.Build();
-        new ClientApi(this, machine, _options.RequestTimeout).Map(_web);
+        new ClientApi(this, machine, _watches, _options.RequestTimeout).Map(_web);
         await _web.StartAsync(cancellationToken).ConfigureAwait(false);
         ClientUrl = new Uri(_web.Urls.First());
         logger.LogInformation("cairn {Name} (id {Id}) serving clients on {ClientUrl}, peers on {PeerUrl}", Self.Name, Self.Id, ClientUrl, Self.PeerUrl);
@@ -115,6 +119,11 @@ public sealed class CairnServer : IAsyncDisposable
         if (_web is not null)
         {
             await _web.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_duties is not null)
+        {
+            await _duties.DisposeAsync().ConfigureAwait(false);
         }
 
         if (_node is not null)

@@ -2,6 +2,7 @@ using System.Text;
 using Cairn.Node;
 using Cairn.State;
 using Cairn.State.Kv;
+using Cairn.State.Watch;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -14,7 +15,7 @@ namespace Cairn.Server;
 /// <c>{"error": ..., "code": ...}</c> with a meaningful status: 400 invalid argument (naming the field), 404 not found,
 /// 413 too large, 503 not leader (with the leader's name) or unavailable, 504 timeout.
 /// </summary>
-internal sealed class ClientApi(CairnServer server, ReplicatedStateMachine machine, TimeSpan timeout)
+internal sealed class ClientApi(CairnServer server, ReplicatedStateMachine machine, WatchHub watches, TimeSpan timeout)
 {
     private const int MaxValueBytes = 1 << 20;
 
@@ -28,6 +29,13 @@ internal sealed class ClientApi(CairnServer server, ReplicatedStateMachine machi
         app.MapGet("/v1/kv/{**key}", GetAsync);
         app.MapPut("/v1/kv/{**key}", PutAsync);
         app.MapDelete("/v1/kv/{**key}", DeleteAsync);
+        app.MapPost("/v1/lease/grant", (ulong? ttl, CancellationToken ct) => ttl is null or 0
+            ? Task.FromResult(Error(StatusCodes.Status400BadRequest, "invalid_argument", "ttl: required, in seconds, at least 1"))
+            : ProposeAsync(new LeaseGrantCommand(0, ttl.Value * 1000), ct));
+        app.MapPost("/v1/lease/{id}/keepalive", (ulong id, CancellationToken ct) => ProposeAsync(new LeaseKeepAliveCommand(id), ct));
+        app.MapDelete("/v1/lease/{id}", (ulong id, CancellationToken ct) => ProposeAsync(new LeaseRevokeCommand(id), ct));
+        app.MapGet("/v1/lease/{id}", (ulong id, CancellationToken ct) => QueryAsync(new LeaseTimeToLiveCommand(id, Keys: true), "linearizable", single: false, ct));
+        app.MapGet("/v1/watch", WatchAsync);
     }
 
     private async Task<IResult> ReadyAsync(CancellationToken cancellationToken)
@@ -56,7 +64,7 @@ internal sealed class ClientApi(CairnServer server, ReplicatedStateMachine machi
         });
     }
 
-    private async Task<IResult> PutAsync(string key, HttpRequest request, CancellationToken cancellationToken)
+    private async Task<IResult> PutAsync(string key, ulong? lease, HttpRequest request, CancellationToken cancellationToken)
     {
         if (request.ContentLength > MaxValueBytes)
         {
@@ -70,17 +78,17 @@ internal sealed class ClientApi(CairnServer server, ReplicatedStateMachine machi
             return Error(StatusCodes.Status413PayloadTooLarge, "too_large", $"value: more than {MaxValueBytes} bytes");
         }
 
-        return await ProposeAsync(new KvPutCommand(Encoding.UTF8.GetBytes(key), body.ToArray()), cancellationToken).ConfigureAwait(false);
+        return await ProposeAsync(new KvPutCommand(Encoding.UTF8.GetBytes(key), body.ToArray(), lease ?? 0), cancellationToken).ConfigureAwait(false);
     }
 
     private Task<IResult> DeleteAsync(string key, CancellationToken cancellationToken) =>
         ProposeAsync(new KvDeleteCommand(Encoding.UTF8.GetBytes(key)), cancellationToken);
 
     private Task<IResult> GetAsync(string key, string? consistency, CancellationToken cancellationToken) =>
-        ReadAsync(new KvRangeCommand(Encoding.UTF8.GetBytes(key)), consistency, single: true, cancellationToken);
+        QueryAsync(new KvRangeCommand(Encoding.UTF8.GetBytes(key)), consistency, single: true, cancellationToken);
 
     private Task<IResult> RangeAsync(string? prefix, ulong? limit, string? consistency, CancellationToken cancellationToken) =>
-        ReadAsync(new KvRangeCommand(Encoding.UTF8.GetBytes(prefix ?? ""), Prefix: true, Limit: limit ?? 0), consistency, single: false, cancellationToken);
+        QueryAsync(new KvRangeCommand(Encoding.UTF8.GetBytes(prefix ?? ""), Prefix: true, Limit: limit ?? 0), consistency, single: false, cancellationToken);
 
     private async Task<IResult> ProposeAsync(StateCommand command, CancellationToken cancellationToken)
     {
@@ -99,6 +107,9 @@ internal sealed class ClientApi(CairnServer server, ReplicatedStateMachine machi
                 ErrorResponse error => Error(StatusCodes.Status400BadRequest, error.Code.ToString(), error.Message),
                 KvTxnResponse { Responses: [KvDeleteResponse deleted] } txn => Results.Ok(new { revision = txn.Revision, deleted = deleted.Deleted }),
                 KvTxnResponse txn => Results.Ok(new { revision = txn.Revision }),
+                LeaseGrantResponse grant => Results.Ok(new { id = grant.LeaseId, ttl = grant.TtlMs / 1000.0 }),
+                LeaseKeepAliveResponse alive => Results.Ok(new { id = alive.LeaseId, ttl = alive.TtlMs / 1000.0 }),
+                LeaseRevokeResponse revoked => Results.Ok(new { revision = revoked.Revision, deletedKeys = revoked.DeletedKeys }),
                 var other => Results.Ok(new { result = other?.ToString() }),
             };
         }
@@ -108,7 +119,7 @@ internal sealed class ClientApi(CairnServer server, ReplicatedStateMachine machi
         }
     }
 
-    private async Task<IResult> ReadAsync(KvRangeCommand range, string? consistency, bool single, CancellationToken cancellationToken)
+    private async Task<IResult> QueryAsync(StateCommand query, string? consistency, bool single, CancellationToken cancellationToken)
     {
         if (consistency is not (null or "linearizable" or "stale"))
         {
@@ -128,19 +139,71 @@ internal sealed class ClientApi(CairnServer server, ReplicatedStateMachine machi
                 }
             }
 
-            var response = await server.Node.Query(_ => machine.Machine.Query(range), deadline.Token).ConfigureAwait(false);
+            var response = await server.Node.Query(_ => machine.Machine.Query(query), deadline.Token).ConfigureAwait(false);
             return response switch
             {
                 ErrorResponse error => Error(StatusCodes.Status400BadRequest, error.Code.ToString(), error.Message),
                 KvTxnResponse { Responses: [KvRangeResponse { Kvs: [] }] } when single => Error(StatusCodes.Status404NotFound, "not_found", "key not found"),
                 KvTxnResponse { Responses: [KvRangeResponse { Kvs: [var kv, ..] }] } when single => Results.Ok(Json(kv)),
                 KvTxnResponse { Responses: [KvRangeResponse found] } txn => Results.Ok(new { revision = txn.Revision, kvs = found.Kvs.Select(Json).ToArray(), more = found.More }),
+                LeaseTimeToLiveResponse ttl => Results.Ok(new
+                {
+                    id = ttl.LeaseId,
+                    grantedTtl = ttl.GrantedTtlMs / 1000.0,
+                    remainingTtl = ttl.RemainingTtlMs / 1000.0,
+                    keys = ttl.Keys.Select(k => Encoding.UTF8.GetString(k)).ToArray(),
+                }),
                 var other => Results.Ok(new { result = other.ToString() }),
             };
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             return Error(StatusCodes.Status504GatewayTimeout, "timeout", $"no answer from the cluster within {timeout.TotalSeconds:0.#} s");
+        }
+    }
+
+    /// <summary>
+    /// Streams change events as newline-delimited JSON from <c>fromRevision</c> (default: from now on), in revision
+    /// order, with no gaps and no duplicates; 400 <c>RevisionCompacted</c> when that revision is compacted. A watcher
+    /// too slow to keep up gets a last line <c>{"canceled": ..., "resumeRevision": R}</c> and may watch again from R.
+    /// </summary>
+    private async Task WatchAsync(HttpContext context, string key, bool? prefix, ulong? fromRevision, CancellationToken cancellationToken)
+    {
+        var request = new WatchRequest(Encoding.UTF8.GetBytes(key), prefix ?? false, fromRevision ?? 0, PrevKv: false);
+        if (!watches.TrySubscribe(request, out var subscription, out var error))
+        {
+            await Error(StatusCodes.Status400BadRequest, error.Code.ToString(), error.Message).ExecuteAsync(context).ConfigureAwait(false);
+            return;
+        }
+
+        using (subscription)
+        {
+            context.Response.ContentType = "application/x-ndjson";
+            await context.Response.StartAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await foreach (var change in subscription.Events.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    var line = System.Text.Json.JsonSerializer.Serialize(new
+                    {
+                        type = change.Type.ToString().ToLowerInvariant(),
+                        revision = change.Revision,
+                        kv = Json(change.Kv),
+                    });
+                    await context.Response.WriteAsync(line + "\n", cancellationToken).ConfigureAwait(false);
+                    await context.Response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch (WatchCancelledException cancelled)
+            {
+                await context.Response.WriteAsync(
+                    System.Text.Json.JsonSerializer.Serialize(new { canceled = cancelled.Reason.ToString(), resumeRevision = cancelled.ResumeRevision }) + "\n",
+                    cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // The client went away.
+            }
         }
     }
 

@@ -19,12 +19,16 @@ internal static class KvCommand
         consistency.AcceptOnlyFromAmong("linearizable", "stale");
         var prefix = new Argument<string>("prefix") { Description = "Key prefix.", DefaultValueFactory = _ => "" };
         var limit = new Option<ulong>("--limit") { Description = "At most this many keys (0: the server's limit, 10,000).", DefaultValueFactory = _ => 0 };
+        var lease = new Option<ulong>("--lease") { Description = "Attach the key to this lease: it is deleted when the lease expires." };
+        var watchPrefix = new Option<bool>("--prefix") { Description = "Watch every key with this prefix." };
+        var fromRevision = new Option<ulong>("--rev") { Description = "Start from this revision (default: changes from now on)." };
 
-        var put = new Command("put", "Set a key.") { key, value };
+        var put = new Command("put", "Set a key.") { key, value, lease };
         put.SetAction((parse, ct) => Cli.RunAsync(parse, endpoints, async client =>
         {
             var body = Encoding.UTF8.GetBytes(parse.GetValue(value)!);
-            var (status, json) = await client.SendAsync(HttpMethod.Put, KvPath(parse.GetValue(key)!), body, ct).ConfigureAwait(false);
+            var path = parse.GetValue(lease) is var leaseId and not 0 ? $"{KvPath(parse.GetValue(key)!)}?lease={leaseId}" : KvPath(parse.GetValue(key)!);
+            var (status, json) = await client.SendAsync(HttpMethod.Put, path, body, ct).ConfigureAwait(false);
             Cli.EnsureSuccess(status, json);
             Cli.Print(parse.GetValue(output)!, json, _ => "OK");
         }));
@@ -60,7 +64,17 @@ internal static class KvCommand
                 })]));
         }));
 
-        return new Command("kv", "Read and write keys.") { put, get, del, ls };
+        var watch = new Command("watch", "Print every change to a key (or prefix) as it happens, one JSON line each, until Ctrl+C.") { key, watchPrefix, fromRevision };
+        watch.SetAction((parse, ct) => Cli.RunAsync(parse, endpoints, async client =>
+        {
+            var path = $"/v1/watch?key={Uri.EscapeDataString(parse.GetValue(key)!)}&prefix={(parse.GetValue(watchPrefix) ? "true" : "false")}&fromRevision={parse.GetValue(fromRevision)}";
+            await foreach (var line in client.StreamAsync(path, ct).ConfigureAwait(false))
+            {
+                Console.WriteLine(line);
+            }
+        }));
+
+        return new Command("kv", "Read, write and watch keys.") { put, get, del, ls, watch };
     }
 
     private static string KvPath(string key) => "/v1/kv/" + string.Join('/', key.Split('/').Select(Uri.EscapeDataString));
