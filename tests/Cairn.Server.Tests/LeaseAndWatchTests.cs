@@ -18,8 +18,9 @@ public sealed class LeaseAndWatchTests
         {
             await foreach (var line in cluster.Client.StreamAsync("/v1/watch?key=lease/&prefix=true", watchCancel.Token))
             {
-                lines.Enqueue(JsonDocument.Parse(line).RootElement.Clone());
-                if (lines.Count == 3)
+                var change = JsonDocument.Parse(line).RootElement.Clone();
+                lines.Enqueue(change);
+                if (change.GetProperty("type").GetString() == "delete")
                 {
                     return;
                 }
@@ -52,6 +53,7 @@ public sealed class LeaseAndWatchTests
         Assert.Equal(revisions.Order(), revisions);
         Assert.Equal(revisions.Length, revisions.Distinct().Count());
         Assert.Equal("put", seen[^2].GetProperty("type").GetString());
+        Assert.Equal("lease/held", seen[^2].GetProperty("kv").GetProperty("key").GetString());
         Assert.Equal("delete", seen[^1].GetProperty("type").GetString());
         Assert.Equal("lease/held", seen[^1].GetProperty("kv").GetProperty("key").GetString());
     }
