@@ -36,6 +36,7 @@ internal sealed class ClientApi(CairnServer server, ReplicatedStateMachine machi
         app.MapDelete("/v1/lease/{id}", (ulong id, CancellationToken ct) => ProposeAsync(new LeaseRevokeCommand(id), ct));
         app.MapGet("/v1/lease/{id}", (ulong id, CancellationToken ct) => QueryAsync(new LeaseTimeToLiveCommand(id, Keys: true), "linearizable", single: false, ct));
         app.MapGet("/v1/watch", WatchAsync);
+        app.MapPost("/v1/session", (CancellationToken ct) => ProposeAsync(new RegisterSessionCommand(), ct));
     }
 
     private async Task<IResult> ReadyAsync(CancellationToken cancellationToken)
@@ -78,11 +79,40 @@ internal sealed class ClientApi(CairnServer server, ReplicatedStateMachine machi
             return Error(StatusCodes.Status413PayloadTooLarge, "too_large", $"value: more than {MaxValueBytes} bytes");
         }
 
-        return await ProposeAsync(new KvPutCommand(Encoding.UTF8.GetBytes(key), body.ToArray(), lease ?? 0), cancellationToken).ConfigureAwait(false);
+        return await ProposeAsync(new KvPutCommand(Encoding.UTF8.GetBytes(key), body.ToArray(), lease ?? 0), cancellationToken, request).ConfigureAwait(false);
     }
 
-    private Task<IResult> DeleteAsync(string key, CancellationToken cancellationToken) =>
-        ProposeAsync(new KvDeleteCommand(Encoding.UTF8.GetBytes(key)), cancellationToken);
+    private Task<IResult> DeleteAsync(string key, HttpRequest request, CancellationToken cancellationToken) =>
+        ProposeAsync(new KvDeleteCommand(Encoding.UTF8.GetBytes(key)), cancellationToken, request);
+
+    /// <summary>
+    /// Reads the optional exactly-once headers (Raft thesis §6.3): <c>Cairn-Session</c> (from <c>POST /v1/session</c>)
+    /// and <c>Cairn-Sequence</c> (1, 2, ... per session; a retry reuses its number and gets the first answer).
+    /// </summary>
+    private static bool TryReadSession(HttpRequest? request, out ulong sessionId, out ulong sequence, out IResult invalid)
+    {
+        sessionId = 0;
+        sequence = 0;
+        invalid = Results.Empty;
+        if (request is null || !request.Headers.TryGetValue("Cairn-Session", out var session))
+        {
+            return true;
+        }
+
+        if (!ulong.TryParse(session, out sessionId) || sessionId == 0)
+        {
+            invalid = Error(StatusCodes.Status400BadRequest, "invalid_argument", "Cairn-Session: must be a session id from POST /v1/session");
+            return false;
+        }
+
+        if (!ulong.TryParse(request.Headers["Cairn-Sequence"], out sequence) || sequence == 0)
+        {
+            invalid = Error(StatusCodes.Status400BadRequest, "invalid_argument", "Cairn-Sequence: required with Cairn-Session, a number from 1");
+            return false;
+        }
+
+        return true;
+    }
 
     private Task<IResult> GetAsync(string key, string? consistency, CancellationToken cancellationToken) =>
         QueryAsync(new KvRangeCommand(Encoding.UTF8.GetBytes(key)), consistency, single: true, cancellationToken);
@@ -90,13 +120,18 @@ internal sealed class ClientApi(CairnServer server, ReplicatedStateMachine machi
     private Task<IResult> RangeAsync(string? prefix, ulong? limit, string? consistency, CancellationToken cancellationToken) =>
         QueryAsync(new KvRangeCommand(Encoding.UTF8.GetBytes(prefix ?? ""), Prefix: true, Limit: limit ?? 0), consistency, single: false, cancellationToken);
 
-    private async Task<IResult> ProposeAsync(StateCommand command, CancellationToken cancellationToken)
+    private async Task<IResult> ProposeAsync(StateCommand command, CancellationToken cancellationToken, HttpRequest? request = null)
     {
+        if (!TryReadSession(request, out var sessionId, out var sequence, out var invalid))
+        {
+            return invalid;
+        }
+
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
         try
         {
-            var outcome = await server.Node.ProposeAsync(StateCodec.EncodeCommand(command), deadline.Token).ConfigureAwait(false);
+            var outcome = await server.Node.ProposeAsync(StateCodec.EncodeCommand(command, sessionId, sequence), deadline.Token).ConfigureAwait(false);
             if (outcome.Status != ProposalStatus.Applied)
             {
                 return Refused(outcome);
@@ -110,6 +145,7 @@ internal sealed class ClientApi(CairnServer server, ReplicatedStateMachine machi
                 LeaseGrantResponse grant => Results.Ok(new { id = grant.LeaseId, ttl = grant.TtlMs / 1000.0 }),
                 LeaseKeepAliveResponse alive => Results.Ok(new { id = alive.LeaseId, ttl = alive.TtlMs / 1000.0 }),
                 LeaseRevokeResponse revoked => Results.Ok(new { revision = revoked.Revision, deletedKeys = revoked.DeletedKeys }),
+                SessionRegisteredResponse session => Results.Ok(new { session = session.SessionId }),
                 var other => Results.Ok(new { result = other?.ToString() }),
             };
         }
