@@ -18,6 +18,7 @@ var root = new RootCommand("Cairn: a Raft-replicated coordination and messaging 
     ServerCommand.Create(),
     KvCommand.Create(endpoints, output),
     LeaseCommand.Create(endpoints, output),
+    LeaderCommand.Create(endpoints, output),
     StatusCommand.Create(endpoints, output),
     SimulateCommand.Create(),
 };

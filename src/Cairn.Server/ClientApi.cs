@@ -1,5 +1,6 @@
 using System.Text;
 using Cairn.Node;
+using Cairn.Raft;
 using Cairn.State;
 using Cairn.State.Kv;
 using Cairn.State.Watch;
@@ -37,6 +38,7 @@ internal sealed class ClientApi(CairnServer server, ReplicatedStateMachine machi
         app.MapGet("/v1/lease/{id}", (ulong id, CancellationToken ct) => QueryAsync(new LeaseTimeToLiveCommand(id, Keys: true), "linearizable", single: false, ct));
         app.MapGet("/v1/watch", WatchAsync);
         app.MapPost("/v1/session", (CancellationToken ct) => ProposeAsync(new RegisterSessionCommand(), ct));
+        app.MapPost("/v1/leader/transfer", TransferAsync);
     }
 
     private async Task<IResult> ReadyAsync(CancellationToken cancellationToken)
@@ -45,6 +47,24 @@ internal sealed class ClientApi(CairnServer server, ReplicatedStateMachine machi
         return status.Leader.IsNone
             ? Results.Json(new { status = "no leader" }, statusCode: StatusCodes.Status503ServiceUnavailable)
             : Results.Ok(new { status = "ready", leader = server.NameOf(status.Leader) });
+    }
+
+    /// <summary>Hands leadership to the member named <c>to</c> (thesis §3.10); served by the leader.</summary>
+    private async Task<IResult> TransferAsync(string? to, CancellationToken cancellationToken)
+    {
+        var target = server.Members.FirstOrDefault(m => m.Name == to);
+        if (target is null)
+        {
+            return Error(StatusCodes.Status400BadRequest, "invalid_argument", $"to: '{to}' is not a member ({string.Join(", ", server.Members.Select(m => m.Name))})");
+        }
+
+        var result = await server.Node.TransferLeadershipAsync(new NodeId(target.Id), cancellationToken).ConfigureAwait(false);
+        return result switch
+        {
+            ProposeResult.Accepted => Results.Ok(new { transferringTo = target.Name }),
+            ProposeResult.NotLeader => Refused(new ProposalOutcome(ProposalStatus.NotLeader, (await server.Node.GetStatusAsync(cancellationToken).ConfigureAwait(false)).Leader, default, null)),
+            _ => Error(StatusCodes.Status400BadRequest, "invalid_argument", $"to: {result}"),
+        };
     }
 
     private async Task<IResult> StatusAsync(CancellationToken cancellationToken)
