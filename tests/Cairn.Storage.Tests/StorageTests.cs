@@ -103,13 +103,13 @@ public sealed class StorageTests
                 wal.Persist(null, workload.Entries(wal.LastIndex.Next, 4, 100), null);
             }
 
-            var segmentsBefore = Directory.GetFiles(dir.Sub("wal")).Length;
+            Assert.True(File.Exists(Path.Combine(dir.Sub("wal"), StorageFormat.SegmentFileName(1))));
             for (var i = 1; i <= 4; i++)
             {
                 wal.SaveSnapshot(new LogIndex((ulong)(i * 30)), _three, new byte[] { (byte)i });
             }
 
-            Assert.True(Directory.GetFiles(dir.Sub("wal")).Length < segmentsBefore);
+            // Not a count of files: the next segment is preallocated in the background and may appear at any moment.
             Assert.False(File.Exists(Path.Combine(dir.Sub("wal"), StorageFormat.SegmentFileName(1))));
             Assert.Equal(2, Directory.GetFiles(dir.Sub("snap")).Length);
             Assert.Equal(new LogIndex(121), wal.FirstIndex);
