@@ -26,14 +26,21 @@ internal sealed class ClusterClient(IReadOnlyList<Uri> endpoints) : IDisposable
     /// Sends the request to each endpoint until one answers other than "not leader" or "unavailable"; returns its status
     /// and JSON. The body is made afresh for each attempt (a sent request's content is consumed).
     /// </summary>
-    public async Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(HttpMethod method, string path, byte[]? body, CancellationToken cancellationToken)
+    public async Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(
+        HttpMethod method, string path, byte[]? body, CancellationToken cancellationToken, string contentType = "application/octet-stream")
     {
         var errors = new List<string>();
         foreach (var endpoint in endpoints)
         {
             try
             {
-                using var request = new HttpRequestMessage(method, new Uri(endpoint, path)) { Content = body is null ? null : new ByteArrayContent(body) };
+                using var request = new HttpRequestMessage(method, new Uri(endpoint, path));
+                if (body is not null)
+                {
+                    request.Content = new ByteArrayContent(body);
+                    request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
+                }
+
                 using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
                 var json = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken).ConfigureAwait(false);
                 if (response.StatusCode == HttpStatusCode.ServiceUnavailable)

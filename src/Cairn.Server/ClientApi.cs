@@ -27,6 +27,7 @@ internal sealed class ClientApi(CairnServer server, ReplicatedStateMachine machi
         app.MapGet("/readyz", ReadyAsync);
         app.MapGet("/v1/status", StatusAsync);
         app.MapGet("/v1/kv", RangeAsync);
+        app.MapPost("/v1/kv/txn", TxnAsync);
         app.MapGet("/v1/kv/{**key}", GetAsync);
         app.MapPut("/v1/kv/{**key}", PutAsync);
         app.MapDelete("/v1/kv/{**key}", DeleteAsync);
@@ -102,6 +103,31 @@ internal sealed class ClientApi(CairnServer server, ReplicatedStateMachine machi
         return await ProposeAsync(new KvPutCommand(Encoding.UTF8.GetBytes(key), body.ToArray(), lease ?? 0), cancellationToken, request).ConfigureAwait(false);
     }
 
+    private async Task<IResult> TxnAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        TxnRequest? body;
+        try
+        {
+            body = await request.ReadFromJsonAsync<TxnRequest>(cancellationToken).ConfigureAwait(false);
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            return Error(StatusCodes.Status400BadRequest, "invalid_argument", $"body: not a transaction ({e.Message})");
+        }
+
+        if (body is null)
+        {
+            return Error(StatusCodes.Status400BadRequest, "invalid_argument", "body: empty");
+        }
+
+        if (body.ToCommand(out var error) is not { } command)
+        {
+            return Error(StatusCodes.Status400BadRequest, "invalid_argument", error ?? "body: invalid");
+        }
+
+        return await ProposeAsync(command, cancellationToken, request).ConfigureAwait(false);
+    }
+
     private Task<IResult> DeleteAsync(string key, HttpRequest request, CancellationToken cancellationToken) =>
         ProposeAsync(new KvDeleteCommand(Encoding.UTF8.GetBytes(key)), cancellationToken, request);
 
@@ -160,7 +186,18 @@ internal sealed class ClientApi(CairnServer server, ReplicatedStateMachine machi
             return outcome.Result switch
             {
                 ErrorResponse error => Error(StatusCodes.Status400BadRequest, error.Code.ToString(), error.Message),
-                KvTxnResponse { Responses: [KvDeleteResponse deleted] } txn => Results.Ok(new { revision = txn.Revision, deleted = deleted.Deleted }),
+                KvTxnResponse { Responses: [KvDeleteResponse deleted] } txn when command is KvDeleteCommand => Results.Ok(new { revision = txn.Revision, deleted = deleted.Deleted }),
+                KvTxnResponse txn when command is KvTxnCommand => Results.Ok(new
+                {
+                    revision = txn.Revision,
+                    succeeded = txn.Succeeded,
+                    responses = txn.Responses.Select(r => r switch
+                    {
+                        KvRangeResponse range => (object)new { get = new { kvs = range.Kvs.Select(Json).ToArray(), more = range.More } },
+                        KvDeleteResponse deleted => new { delete = new { deleted = deleted.Deleted } },
+                        _ => new { put = new { } },
+                    }).ToArray(),
+                }),
                 KvTxnResponse txn => Results.Ok(new { revision = txn.Revision }),
                 LeaseGrantResponse grant => Results.Ok(new { id = grant.LeaseId, ttl = grant.TtlMs / 1000.0 }),
                 LeaseKeepAliveResponse alive => Results.Ok(new { id = alive.LeaseId, ttl = alive.TtlMs / 1000.0 }),

@@ -74,7 +74,19 @@ internal static class KvCommand
             }
         }));
 
-        return new Command("kv", "Read, write and watch keys.") { put, get, del, ls, watch };
+        var file = new Option<FileInfo?>("--file") { Description = "Read the transaction from this JSON file instead of standard input." };
+        var txn = new Command("txn", "Run a transaction (JSON, see docs/api.md): compares, then success or failure operations, atomically.") { file };
+        txn.SetAction((parse, ct) => Cli.RunAsync(parse, endpoints, async client =>
+        {
+            var json = parse.GetValue(file) is { } path
+                ? await File.ReadAllBytesAsync(path.FullName, ct).ConfigureAwait(false)
+                : Encoding.UTF8.GetBytes(await Console.In.ReadToEndAsync(ct).ConfigureAwait(false));
+            var (status, body) = await client.SendAsync(HttpMethod.Post, "/v1/kv/txn", json, ct, "application/json").ConfigureAwait(false);
+            Cli.EnsureSuccess(status, body);
+            Cli.Print(parse.GetValue(output)!, body, j => j.GetProperty("succeeded").GetBoolean() ? "SUCCEEDED" : "FAILED");
+        }));
+
+        return new Command("kv", "Read, write and watch keys.") { put, get, del, ls, watch, txn };
     }
 
     private static string KvPath(string key) => "/v1/kv/" + string.Join('/', key.Split('/').Select(Uri.EscapeDataString));
