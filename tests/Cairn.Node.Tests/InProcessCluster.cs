@@ -1,5 +1,6 @@
 using System.Net;
 using Cairn.Raft;
+using Cairn.TestKit;
 using Cairn.Transport;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -72,38 +73,25 @@ internal sealed class InProcessCluster : IAsyncDisposable
 
     public async Task<NodeId> WaitForLeaderAsync(NodeId? except = null)
     {
-        var deadline = DateTime.UtcNow + Deadline;
-        while (DateTime.UtcNow < deadline)
+        var leader = NodeId.None;
+        await Poll.UntilAsync(async () =>
         {
             foreach (var (id, host) in _hosts)
             {
-                var status = await host.GetStatusAsync(CancellationToken.None);
-                if (status.Role == RaftRole.Leader && id != except)
+                if ((await host.GetStatusAsync(CancellationToken.None)).Role == RaftRole.Leader && id != except)
                 {
-                    return id;
+                    leader = id;
+                    return true;
                 }
             }
 
-            await Task.Delay(10);
-        }
-
-        throw new TimeoutException("no leader within the deadline");
+            return false;
+        }, "a leader", Deadline);
+        return leader;
     }
 
     /// <summary>Polls until <paramref name="condition"/> holds or the deadline passes.</summary>
-    public static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Deadline;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"timed out waiting for {what}");
-            }
-
-            await Task.Delay(10);
-        }
-    }
+    public static Task WaitUntilAsync(Func<Task<bool>> condition, string what) => Poll.UntilAsync(condition, what, Deadline);
 
     public async ValueTask DisposeAsync()
     {

@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using Cairn.Cli;
+using Cairn.TestKit;
 
 namespace Cairn.Server.Tests;
 
@@ -80,20 +81,15 @@ internal sealed class ProcessCluster : IDisposable
     /// <summary>The index of the node every reachable node names as leader, once they agree.</summary>
     public async Task<int> WaitForLeaderAsync(int? except = null)
     {
-        var deadline = DateTime.UtcNow + Deadline;
-        while (DateTime.UtcNow < deadline)
+        var leader = -1;
+        await Poll.UntilAsync(async () =>
         {
-            var statuses = await StatusesAsync();
-            var leaders = statuses.Where(s => s.Status is { } st && st.GetProperty("role").GetString() == "leader").Select(s => s.Index).ToList();
-            if (leaders.Count == 1 && leaders[0] != except)
-            {
-                return leaders[0];
-            }
-
-            await Task.Delay(50);
-        }
-
-        throw new TimeoutException("no single leader within the deadline");
+            var leaders = (await StatusesAsync())
+                .Where(s => s.Status is { } st && st.GetProperty("role").GetString() == "leader").Select(s => s.Index).ToList();
+            leader = leaders.Count == 1 && leaders[0] != except ? leaders[0] : -1;
+            return leader >= 0;
+        }, "a single leader", Deadline, TimeSpan.FromMilliseconds(50));
+        return leader;
     }
 
     public async Task<List<(int Index, JsonElement? Status)>> StatusesAsync()
@@ -107,19 +103,8 @@ internal sealed class ProcessCluster : IDisposable
         return result;
     }
 
-    public static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Deadline;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"timed out waiting for {what}");
-            }
-
-            await Task.Delay(50);
-        }
-    }
+    public static Task WaitUntilAsync(Func<Task<bool>> condition, string what) =>
+        Poll.UntilAsync(condition, what, Deadline, TimeSpan.FromMilliseconds(50));
 
     public void Dispose()
     {

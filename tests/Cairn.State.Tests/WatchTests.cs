@@ -234,6 +234,7 @@ public sealed class WatchTests
     {
         var f = new Fed(hubOptions: new WatchHubOptions { SubscriberBufferEvents = 100_000 });
         const int Writes = 3000;
+        using var published = new ManualResetEventSlim();
         var subscriber = Task.Run(() =>
         {
             var subscriptions = new List<(WatchSubscription, ulong)>();
@@ -243,7 +244,10 @@ public sealed class WatchTests
                 var start = Math.Max(1, f.Hub.Revision - (ulong)(i % 3));
                 Assert.True(f.Hub.TrySubscribe(new WatchRequest(B("k"), Prefix: true, StartRevision: start), out var s, out _));
                 subscriptions.Add((s!, start));
-                Thread.Sleep(1);
+
+                // Spread the subscriptions over the publishing: wait for the next revision (or the end of the writes).
+                var seen = f.Hub.Revision;
+                SpinWait.SpinUntil(() => f.Hub.Revision != seen || published.IsSet, TimeSpan.FromSeconds(5));
             }
             return subscriptions;
         });
@@ -251,6 +255,8 @@ public sealed class WatchTests
         {
             f.Put($"k{i % 5}", "v");
         }
+
+        published.Set();
         foreach (var (subscription, start) in await subscriber)
         {
             var expected = Enumerable.Range(2, Writes).Select(r => (ulong)r).Where(r => r >= start);

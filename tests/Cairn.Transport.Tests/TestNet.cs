@@ -1,8 +1,8 @@
 using System.Buffers;
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Cairn.Raft;
+using Cairn.TestKit;
 
 namespace Cairn.Transport.Tests;
 
@@ -33,15 +33,7 @@ internal static class TestNet
         b.AddPeer(a.LocalId, a.LocalEndPoint);
     }
 
-    public static async Task UntilAsync(Func<bool> condition, string what)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.True(clock.Elapsed < Deadline, $"timed out waiting for {what}");
-            await Task.Delay(5);
-        }
-    }
+    public static Task UntilAsync(Func<bool> condition, string what) => Poll.UntilAsync(condition, what, Deadline, TimeSpan.FromMilliseconds(5));
 
     public static async Task<Message> ReceiveAsync(ITransport transport)
     {
