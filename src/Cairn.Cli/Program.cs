@@ -19,6 +19,7 @@ var root = new RootCommand("Cairn: a Raft-replicated coordination and messaging 
     KvCommand.Create(endpoints, output),
     LeaseCommand.Create(endpoints, output),
     LeaderCommand.Create(endpoints, output),
+    MemberCommand.Create(endpoints, output),
     StatusCommand.Create(endpoints, output),
     SimulateCommand.Create(),
 };

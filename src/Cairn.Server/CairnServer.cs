@@ -7,6 +7,7 @@ using Cairn.Storage;
 using Cairn.Transport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -26,6 +27,8 @@ public sealed class CairnServer : IAsyncDisposable
     private WebApplication? _web;
     private WatchHub? _watches;
     private LeaderDuties? _duties;
+    private MemberDirectory? _directory;
+    private HttpClient? _http;
 
     /// <summary>Prepares a server; nothing is opened until <see cref="StartAsync"/>.</summary>
     public CairnServer(ServerOptions options, ILoggerFactory loggers)
@@ -38,7 +41,7 @@ public sealed class CairnServer : IAsyncDisposable
         Self = Members.Single(m => m.Name == options.Name);
     }
 
-    /// <summary>The founding members.</summary>
+    /// <summary>The members named in <c>--initial-cluster</c> (the live list is in the replicated member registry).</summary>
     public IReadOnlyList<ClusterMember> Members { get; }
 
     /// <summary>This member.</summary>
@@ -79,24 +82,20 @@ public sealed class CairnServer : IAsyncDisposable
                 RandomSeed = Self.Id,
             },
             _loggers.CreateLogger<PeerTransport>());
-        foreach (var peer in Members.Where(m => m != Self))
-        {
-            _transport.AddPeer(new NodeId(peer.Id), new IPEndPoint(ResolveHost(peer.PeerUrl.Host), peer.PeerUrl.Port));
-        }
-
         _watches = new WatchHub();
         var machine = new ReplicatedStateMachine(new StateMachine(), _watches);
         var nodeOptions = new NodeOptions
         {
             Raft = new RaftOptions { Id = new NodeId(Self.Id), ElectionTimeoutTicks = 10, HeartbeatIntervalTicks = 2 },
             TickInterval = _options.TickInterval,
+            SnapshotEveryEntries = _options.SnapshotCount,
         };
         var transport = _transport;
         _node = new NodeHost(nodeOptions, _storage, machine, m => transport.Send(m), transport.Received,
             Self.Id ^ (ulong)Environment.TickCount64, TimeProvider.System, _loggers.CreateLogger<NodeHost>());
         _node.Start();
         // A new leader extends leases by one maximum election timeout (2 × 10 ticks), so failover never expires one early.
-        _duties = new LeaderDuties(_node, TimeProvider.System, _options.TickInterval * 20, logger);
+        _duties = new LeaderDuties(_node, machine, TimeProvider.System, _options.TickInterval * 20, _options.AutoCompactionRetention, logger);
         _duties.Start();
 
         var builder = WebApplication.CreateSlimBuilder();
@@ -104,14 +103,20 @@ public sealed class CairnServer : IAsyncDisposable
         builder.Services.AddSingleton(_loggers);
         builder.WebHost.UseUrls(_options.ClientUrl.ToString());
         _web = builder.Build();
-        new ClientApi(this, machine, _watches, _options.RequestTimeout).Map(_web);
+        // Bodies stay rewindable (in memory up to the largest value) so a follower can relay them to the leader.
+        _web.Use((context, next) =>
+        {
+            context.Request.EnableBuffering(bufferThreshold: ClientApi.MaxValueBytes + 4096);
+            return next(context);
+        });
+        _http = new HttpClient { Timeout = _options.RequestTimeout };
+        _directory = new MemberDirectory(_node, machine, _transport, Members, Self, _http, _loggers.CreateLogger<MemberDirectory>());
+        new ClientApi(this, machine, _watches, _directory, new LeaderRelay(_http, _directory, Self.Name), _options.RequestTimeout).Map(_web);
         await _web.StartAsync(cancellationToken).ConfigureAwait(false);
         ClientUrl = new Uri(_web.Urls.First());
+        _directory.Start(ClientUrl);
         logger.LogInformation("cairn {Name} (id {Id}) serving clients on {ClientUrl}, peers on {PeerUrl}", Self.Name, Self.Id, ClientUrl, Self.PeerUrl);
     }
-
-    /// <summary>The member name of a node id, or null.</summary>
-    public string? NameOf(NodeId id) => Members.FirstOrDefault(m => m.Id == id.Value)?.Name;
 
     /// <summary>Stops serving, stops the node, closes the transport and the log.</summary>
     public async ValueTask DisposeAsync()
@@ -121,6 +126,12 @@ public sealed class CairnServer : IAsyncDisposable
             await _web.DisposeAsync().ConfigureAwait(false);
         }
 
+        if (_directory is not null)
+        {
+            await _directory.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _http?.Dispose();
         if (_duties is not null)
         {
             await _duties.DisposeAsync().ConfigureAwait(false);
@@ -140,6 +151,6 @@ public sealed class CairnServer : IAsyncDisposable
         _storage?.Dispose();
     }
 
-    private static IPAddress ResolveHost(string host) =>
+    internal static IPAddress ResolveHost(string host) =>
         host == "localhost" ? IPAddress.Loopback : IPAddress.TryParse(host, out var address) ? address : Dns.GetHostAddresses(host)[0];
 }

@@ -2,6 +2,7 @@ using System.Text;
 using Cairn.Node;
 using Cairn.Raft;
 using Cairn.State;
+using Cairn.State.Cluster;
 using Cairn.State.Kv;
 using Cairn.State.Watch;
 using Microsoft.AspNetCore.Builder;
@@ -14,11 +15,13 @@ namespace Cairn.Server;
 /// The HTTP/JSON client API under <c>/v1/</c>, plus health endpoints. Keys are the rest of the path; values travel as raw
 /// request bodies and come back base64-encoded in JSON (as etcd's JSON gateway does). Errors are JSON
 /// <c>{"error": ..., "code": ...}</c> with a meaningful status: 400 invalid argument (naming the field), 404 not found,
-/// 413 too large, 503 not leader (with the leader's name) or unavailable, 504 timeout.
+/// 413 too large, 503 not leader (with the leader's name and address) or unavailable, 504 timeout. A follower relays
+/// writes and linearizable reads to the leader (<see cref="LeaderRelay"/>).
 /// </summary>
-internal sealed class ClientApi(CairnServer server, ReplicatedStateMachine machine, WatchHub watches, TimeSpan timeout)
+internal sealed partial class ClientApi(CairnServer server, ReplicatedStateMachine machine, WatchHub watches, MemberDirectory members, LeaderRelay relay, TimeSpan timeout)
 {
-    private const int MaxValueBytes = 1 << 20;
+    /// <summary>The largest value, in bytes (1 MiB).</summary>
+    public const int MaxValueBytes = 1 << 20;
 
     public void Map(IEndpointRouteBuilder app)
     {
@@ -28,6 +31,9 @@ internal sealed class ClientApi(CairnServer server, ReplicatedStateMachine machi
         app.MapGet("/v1/status", StatusAsync);
         app.MapGet("/v1/kv", RangeAsync);
         app.MapPost("/v1/kv/txn", TxnAsync);
+        app.MapPost("/v1/kv/compact", (ulong? revision, CancellationToken ct) => revision is null or 0
+            ? Task.FromResult(Error(StatusCodes.Status400BadRequest, "invalid_argument", "revision: required, the oldest revision to keep"))
+            : ProposeAsync(new KvCompactCommand(revision.Value), ct));
         app.MapGet("/v1/kv/{**key}", GetAsync);
         app.MapPut("/v1/kv/{**key}", PutAsync);
         app.MapDelete("/v1/kv/{**key}", DeleteAsync);
@@ -40,6 +46,7 @@ internal sealed class ClientApi(CairnServer server, ReplicatedStateMachine machi
         app.MapGet("/v1/watch", WatchAsync);
         app.MapPost("/v1/session", (CancellationToken ct) => ProposeAsync(new RegisterSessionCommand(), ct));
         app.MapPost("/v1/leader/transfer", TransferAsync);
+        MapMembers(app);
     }
 
     private async Task<IResult> ReadyAsync(CancellationToken cancellationToken)
@@ -47,23 +54,23 @@ internal sealed class ClientApi(CairnServer server, ReplicatedStateMachine machi
         var status = await server.Node.GetStatusAsync(cancellationToken).ConfigureAwait(false);
         return status.Leader.IsNone
             ? Results.Json(new { status = "no leader" }, statusCode: StatusCodes.Status503ServiceUnavailable)
-            : Results.Ok(new { status = "ready", leader = server.NameOf(status.Leader) });
+            : Results.Ok(new { status = "ready", leader = members.Find(status.Leader)?.Name });
     }
 
     /// <summary>Hands leadership to the member named <c>to</c> (thesis §3.10); served by the leader.</summary>
     private async Task<IResult> TransferAsync(string? to, CancellationToken cancellationToken)
     {
-        var target = server.Members.FirstOrDefault(m => m.Name == to);
+        var target = to is null ? null : members.Find(to);
         if (target is null)
         {
-            return Error(StatusCodes.Status400BadRequest, "invalid_argument", $"to: '{to}' is not a member ({string.Join(", ", server.Members.Select(m => m.Name))})");
+            return Error(StatusCodes.Status400BadRequest, "invalid_argument", $"to: '{to}' is not a member ({string.Join(", ", members.Members.Select(m => m.Name))})");
         }
 
         var result = await server.Node.TransferLeadershipAsync(new NodeId(target.Id), cancellationToken).ConfigureAwait(false);
         return result switch
         {
             ProposeResult.Accepted => Results.Ok(new { transferringTo = target.Name }),
-            ProposeResult.NotLeader => Refused(new ProposalOutcome(ProposalStatus.NotLeader, (await server.Node.GetStatusAsync(cancellationToken).ConfigureAwait(false)).Leader, default, null)),
+            ProposeResult.NotLeader => relay.NotLeader((await server.Node.GetStatusAsync(cancellationToken).ConfigureAwait(false)).Leader),
             _ => Error(StatusCodes.Status400BadRequest, "invalid_argument", $"to: {result}"),
         };
     }
@@ -77,12 +84,15 @@ internal sealed class ClientApi(CairnServer server, ReplicatedStateMachine machi
             id = s.Id.Value,
             role = s.Role.ToString().ToLowerInvariant(),
             term = s.Term.Value,
-            leader = server.NameOf(s.Leader),
+            clientUrl = server.ClientUrl?.ToString(),
+            leader = members.Find(s.Leader)?.Name,
+            leaderUrl = members.ClientUrlOf(s.Leader)?.ToString(),
             commit = s.Commit.Value,
             applied = s.Applied.Value,
             lastIndex = s.LastIndex.Value,
-            voters = s.Membership.Voters.Select(v => server.NameOf(v) ?? v.ToString()).ToArray(),
-            learners = s.Membership.Learners.Select(v => server.NameOf(v) ?? v.ToString()).ToArray(),
+            snapshotRestoredIndex = machine.RestoredIndex,
+            voters = s.Membership.Voters.Select(v => members.Find(v)?.Name ?? v.ToString()).ToArray(),
+            learners = s.Membership.Learners.Select(v => members.Find(v)?.Name ?? v.ToString()).ToArray(),
         });
     }
 
@@ -105,22 +115,13 @@ internal sealed class ClientApi(CairnServer server, ReplicatedStateMachine machi
 
     private async Task<IResult> TxnAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        TxnRequest? body;
-        try
+        var (body, invalid) = await ReadJsonAsync<TxnRequest>(request, cancellationToken).ConfigureAwait(false);
+        if (invalid is not null)
         {
-            body = await request.ReadFromJsonAsync<TxnRequest>(cancellationToken).ConfigureAwait(false);
-        }
-        catch (System.Text.Json.JsonException e)
-        {
-            return Error(StatusCodes.Status400BadRequest, "invalid_argument", $"body: not a transaction ({e.Message})");
+            return invalid;
         }
 
-        if (body is null)
-        {
-            return Error(StatusCodes.Status400BadRequest, "invalid_argument", "body: empty");
-        }
-
-        if (body.ToCommand(out var error) is not { } command)
+        if (body!.ToCommand(out var error) is not { } command)
         {
             return Error(StatusCodes.Status400BadRequest, "invalid_argument", error ?? "body: invalid");
         }
@@ -201,6 +202,8 @@ internal sealed class ClientApi(CairnServer server, ReplicatedStateMachine machi
                 KvTxnResponse txn => Results.Ok(new { revision = txn.Revision }),
                 LeaseGrantResponse grant => Results.Ok(new { id = grant.LeaseId, ttl = grant.TtlMs / 1000.0 }),
                 LeaseKeepAliveResponse alive => Results.Ok(new { id = alive.LeaseId, ttl = alive.TtlMs / 1000.0 }),
+                KvCompactResponse compacted => Results.Ok(new { revision = compacted.Revision, compactRevision = compacted.CompactRevision }),
+                EmptyResponse when command is MemberPublishCommand publish => Results.Ok(new { name = publish.Name, id = publish.Id }),
                 LeaseRevokeResponse revoked => Results.Ok(new { revision = revoked.Revision, deletedKeys = revoked.DeletedKeys }),
                 SessionRegisteredResponse session => Results.Ok(new { session = session.SessionId }),
                 var other => Results.Ok(new { result = other?.ToString() }),
@@ -208,7 +211,7 @@ internal sealed class ClientApi(CairnServer server, ReplicatedStateMachine machi
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return Error(StatusCodes.Status504GatewayTimeout, "timeout", $"no answer from the cluster within {timeout.TotalSeconds:0.#} s");
+            return TimedOut();
         }
     }
 
@@ -251,7 +254,7 @@ internal sealed class ClientApi(CairnServer server, ReplicatedStateMachine machi
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return Error(StatusCodes.Status504GatewayTimeout, "timeout", $"no answer from the cluster within {timeout.TotalSeconds:0.#} s");
+            return TimedOut();
         }
     }
 
@@ -312,11 +315,12 @@ internal sealed class ClientApi(CairnServer server, ReplicatedStateMachine machi
 
     private IResult Refused(ProposalOutcome outcome) => outcome.Status switch
     {
-        ProposalStatus.NotLeader => Results.Json(
-            new { error = "not leader", code = "not_leader", leader = server.NameOf(outcome.Leader) },
-            statusCode: StatusCodes.Status503ServiceUnavailable),
+        ProposalStatus.NotLeader => relay.NotLeader(outcome.Leader),
         _ => Error(StatusCodes.Status503ServiceUnavailable, "unavailable", outcome.Reason ?? outcome.Status.ToString()),
     };
+
+    private IResult TimedOut() =>
+        Error(StatusCodes.Status504GatewayTimeout, "timeout", $"no answer from the cluster within {timeout.TotalSeconds:0.#} s");
 
     private static IResult Error(int status, string code, string message) =>
         Results.Json(new { error = message, code }, statusCode: status);

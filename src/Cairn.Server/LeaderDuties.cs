@@ -1,6 +1,7 @@
 using Cairn.Node;
 using Cairn.Raft;
 using Cairn.State;
+using Cairn.State.Kv;
 using Microsoft.Extensions.Logging;
 
 namespace Cairn.Server;
@@ -10,10 +11,15 @@ namespace Cairn.Server;
 /// <see cref="PromoteLeaderCommand"/>, which extends every lease and session by a grace period so a failover never
 /// expires a lease early; then, every <see cref="Interval"/>, it commits <see cref="ExpireLeasesCommand"/> carrying its
 /// clock, which advances the committed time and expires what is due. Both carry the leader's term, so a deposed
-/// leader's late command is refused by the state machine.
+/// leader's late command is refused by the state machine. Every <see cref="CompactionCheckInterval"/> it also compacts
+/// the watch history when it holds more than twice <c>retention</c> revisions, keeping the latest <c>retention</c>.
 /// </summary>
-internal sealed partial class LeaderDuties(NodeHost node, TimeProvider time, TimeSpan grace, ILogger logger) : IAsyncDisposable
+internal sealed partial class LeaderDuties(NodeHost node, ReplicatedStateMachine machine, TimeProvider time, TimeSpan grace, ulong retention, ILogger logger)
+    : IAsyncDisposable
 {
+    /// <summary>How often the leader considers compacting the history.</summary>
+    public static readonly TimeSpan CompactionCheckInterval = TimeSpan.FromSeconds(5);
+
     /// <summary>How often the leader advances the committed time: the precision of lease expiry.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(100);
 
@@ -37,6 +43,7 @@ internal sealed partial class LeaderDuties(NodeHost node, TimeProvider time, Tim
     {
         using var timer = new PeriodicTimer(Interval, time);
         ulong promotedTerm = 0;
+        var lastCompactionCheck = time.GetTimestamp();
         try
         {
             while (await timer.WaitForNextTickAsync(_stopping.Token).ConfigureAwait(false))
@@ -56,6 +63,11 @@ internal sealed partial class LeaderDuties(NodeHost node, TimeProvider time, Tim
                 }
 
                 await ProposeAsync(new ExpireLeasesCommand(term, NowMs())).ConfigureAwait(false);
+                if (retention > 0 && time.GetElapsedTime(lastCompactionCheck) >= CompactionCheckInterval)
+                {
+                    lastCompactionCheck = time.GetTimestamp();
+                    await CompactIfDueAsync().ConfigureAwait(false);
+                }
             }
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
@@ -65,6 +77,15 @@ internal sealed partial class LeaderDuties(NodeHost node, TimeProvider time, Tim
         catch (ObjectDisposedException)
         {
             // The node stopped first.
+        }
+    }
+
+    private async Task CompactIfDueAsync()
+    {
+        var (revision, compacted) = await node.Query(_ => (machine.Machine.Revision, machine.Machine.Kv.CompactRevision), _stopping.Token).ConfigureAwait(false);
+        if (revision > compacted + (2 * retention))
+        {
+            await ProposeAsync(new KvCompactCommand(revision - retention)).ConfigureAwait(false);
         }
     }
 

@@ -20,8 +20,8 @@ public sealed record ServerOptions
     public required Uri PeerUrl { get; init; }
 
     /// <summary>
-    /// <c>name=peerUrl,name=peerUrl,...</c>: every founding member, in the same order on every member (the position
-    /// gives each member its numeric id). A single entry forms a single-node cluster.
+    /// <c>name=peerUrl,name=peerUrl,...</c>: every founding member (for <c>existing</c>, every current member including
+    /// this one), in any order; each member's numeric id derives from its name. A single entry forms a single-node cluster.
     /// </summary>
     public required string InitialCluster { get; init; }
 
@@ -36,6 +36,16 @@ public sealed record ServerOptions
 
     /// <summary>How long a client request may wait for the cluster before it gets a timeout error.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Applied entries between two snapshots, which also compact the log (etcd's <c>--snapshot-count</c>). Default 10,000.</summary>
+    public int SnapshotCount { get; init; } = 10_000;
+
+    /// <summary>
+    /// Revisions of watch history the leader keeps: when the history holds more than twice this, it commits a compaction
+    /// that keeps the latest this many (etcd's <c>--auto-compaction-retention</c> in revision mode). 0 turns it off.
+    /// Default 100,000.
+    /// </summary>
+    public ulong AutoCompactionRetention { get; init; } = 100_000;
 
     /// <summary>The founding members parsed from <see cref="InitialCluster"/>, with their ids.</summary>
     /// <exception cref="ArgumentException">The list is malformed, repeats a name, or lacks <see cref="Name"/>.</exception>
@@ -55,7 +65,12 @@ public sealed record ServerOptions
                 throw new ArgumentException($"initial-cluster: the name '{pair[0]}' appears twice", nameof(InitialCluster));
             }
 
-            members.Add(new ClusterMember(pair[0], (ulong)members.Count + 1, url));
+            if (pair[0].Length > 64)
+            {
+                throw new ArgumentException($"initial-cluster: the name '{pair[0]}' is longer than 64 characters", nameof(InitialCluster));
+            }
+
+            members.Add(new ClusterMember(pair[0], ClusterMember.IdOf(pair[0]), url));
         }
 
         if (members.All(m => m.Name != Name))

@@ -8,4 +8,7 @@ public enum ModuleId : byte
 
     /// <summary>The key-value store with leases and watches.</summary>
     Kv = 1,
+
+    /// <summary>The member registry: names and addresses of the cluster's members.</summary>
+    Cluster = 2,
 }

@@ -70,14 +70,14 @@ public sealed partial class StateMachine
             error = "snapshot sessions are truncated or malformed";
             return false;
         }
-        var (kv, modules) = CreateModules();
+        var (kv, cluster, modules) = CreateModules();
         if (!TryRestoreModules(ref reader, modules, out error))
         {
             return false;
         }
         (_appliedIndex, _revision, _committedTimeMs, _leaderEpoch, _epochLeaderBaseMs, _epochCommittedBaseMs) =
             (applied, revision, time, epoch, leaderBase, committedBase);
-        (_sessions, _kv, _modules) = (sessions, kv, modules);
+        (_sessions, _kv, _cluster, _modules) = (sessions, kv, cluster, modules);
         return true;
     }
 

@@ -1,3 +1,4 @@
+using Cairn.State.Cluster;
 using Cairn.State.Codec;
 using Cairn.State.Kv;
 using Cairn.State.Sessions;
@@ -23,6 +24,7 @@ public sealed partial class StateMachine
     private readonly ApplyContext _context;
     private SessionTable _sessions = new();
     private KvModule _kv;
+    private ClusterModule _cluster;
     private IStateModule[] _modules;
 
     private ulong _appliedIndex;
@@ -42,7 +44,7 @@ public sealed partial class StateMachine
         _options = options ?? new StateMachineOptions();
         _options.Validate();
         _context = new ApplyContext(_options);
-        (_kv, _modules) = CreateModules();
+        (_kv, _cluster, _modules) = CreateModules();
     }
 
     /// <summary>The index of the last applied entry (0 before any).</summary>
@@ -63,13 +65,17 @@ public sealed partial class StateMachine
     /// <summary>The KV module, for local reads on the apply thread.</summary>
     public KvModule Kv => _kv;
 
+    /// <summary>The member registry, for local reads on the apply thread.</summary>
+    public ClusterModule Cluster => _cluster;
+
     /// <summary>The modules, in id order.</summary>
     public IReadOnlyList<IStateModule> Modules => _modules;
 
-    private (KvModule Kv, IStateModule[] Modules) CreateModules()
+    private (KvModule Kv, ClusterModule Cluster, IStateModule[] Modules) CreateModules()
     {
         var kv = new KvModule(_options);
-        return (kv, [kv]);
+        var cluster = new ClusterModule();
+        return (kv, cluster, [kv, cluster]);
     }
 
     /// <summary>Applies the committed entry at <paramref name="index"/>.</summary>

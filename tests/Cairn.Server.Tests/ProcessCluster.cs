@@ -17,17 +17,23 @@ internal sealed class ProcessCluster : IDisposable
     public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
 
     private readonly string _home = Directory.CreateTempSubdirectory("cairn-test-").FullName;
-    private readonly string[] _names;
-    private readonly int[] _clientPorts;
-    private readonly int[] _peerPorts;
-    private readonly Process?[] _processes;
+    private readonly List<string> _names;
+    private readonly List<int> _clientPorts;
+    private readonly List<int> _peerPorts;
+    private readonly List<Process?> _processes;
+    private readonly List<string> _joinedAs;
+    private readonly string[] _extraArguments;
 
-    public ProcessCluster(int size)
+    /// <param name="size">How many founding members (n1, n2, ...).</param>
+    /// <param name="extraArguments">More <c>cairn server</c> flags for every node, e.g. <c>--snapshot-count 50</c>.</param>
+    public ProcessCluster(int size, params string[] extraArguments)
     {
+        _extraArguments = extraArguments;
         _names = [.. Enumerable.Range(1, size).Select(i => $"n{i}")];
         _clientPorts = [.. Enumerable.Range(0, size).Select(_ => FreePort())];
         _peerPorts = [.. Enumerable.Range(0, size).Select(_ => FreePort())];
-        _processes = new Process?[size];
+        _processes = [.. new Process?[size]];
+        _joinedAs = [.. Enumerable.Repeat("new", size)];
         for (var i = 0; i < size; i++)
         {
             Start(i);
@@ -38,9 +44,24 @@ internal sealed class ProcessCluster : IDisposable
 
     public ClusterClient Client { get; }
 
-    public int Size => _names.Length;
+    public int Size => _names.Count;
+
+    public string Name(int index) => _names[index];
 
     public Uri Endpoint(int index) => Url(_clientPorts[index]);
+
+    public Uri PeerUrl(int index) => Url(_peerPorts[index]);
+
+    /// <summary>Reserves ports for one more member (added to the cluster with <c>member add</c> first); returns its index.</summary>
+    public int Reserve(string name)
+    {
+        _names.Add(name);
+        _clientPorts.Add(FreePort());
+        _peerPorts.Add(FreePort());
+        _processes.Add(null);
+        _joinedAs.Add("existing");
+        return _names.Count - 1;
+    }
 
     public void Start(int index)
     {
@@ -51,8 +72,8 @@ internal sealed class ProcessCluster : IDisposable
             Path.Combine(AppContext.BaseDirectory, "cairn.dll"), "server", "--name", _names[index], "--data-dir", Path.Combine(_home, _names[index]),
             "--listen-client-urls", Url(_clientPorts[index]).ToString(),
             "--listen-peer-urls", string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{_peerPorts[index]}"),
-            "--initial-cluster", cluster,
-        })
+            "--initial-cluster", cluster, "--initial-cluster-state", _joinedAs[index],
+        }.Concat(_extraArguments))
         {
             start.ArgumentList.Add(argument);
         }

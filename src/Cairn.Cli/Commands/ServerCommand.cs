@@ -13,9 +13,11 @@ internal static class ServerCommand
         var dataDir = Flag("--data-dir", "CAIRN_DATA_DIR", "Data directory (write-ahead log, snapshots).", "./.cairn/data/n1");
         var clientUrls = Flag("--listen-client-urls", "CAIRN_LISTEN_CLIENT_URLS", "Client HTTP address.", "http://127.0.0.1:2379");
         var peerUrls = Flag("--listen-peer-urls", "CAIRN_LISTEN_PEER_URLS", "Peer TCP address.", "http://127.0.0.1:2380");
-        var cluster = Flag("--initial-cluster", "CAIRN_INITIAL_CLUSTER", "name=peerUrl,... of every founding member, same order everywhere.", "n1=http://127.0.0.1:2380");
+        var cluster = Flag("--initial-cluster", "CAIRN_INITIAL_CLUSTER", "name=peerUrl,... of every founding member (with state existing: every current member, this one included).", "n1=http://127.0.0.1:2380");
         var state = Flag("--initial-cluster-state", "CAIRN_INITIAL_CLUSTER_STATE", "new (found a cluster) or existing (join one).", "new");
-        var command = new Command("server", "Run one Cairn node.") { name, dataDir, clientUrls, peerUrls, cluster, state };
+        var snapshotCount = Flag("--snapshot-count", "CAIRN_SNAPSHOT_COUNT", "Applied entries between snapshots (which compact the log).", "10000");
+        var retention = Flag("--auto-compaction-retention", "CAIRN_AUTO_COMPACTION_RETENTION", "Revisions of watch history kept by periodic compaction; 0 turns it off.", "100000");
+        var command = new Command("server", "Run one Cairn node.") { name, dataDir, clientUrls, peerUrls, cluster, state, snapshotCount, retention };
         command.SetAction(async (parse, cancellationToken) =>
         {
             ServerOptions options;
@@ -29,6 +31,10 @@ internal static class ServerCommand
                     PeerUrl = new Uri(parse.GetValue(peerUrls)!.Split(',')[0]),
                     InitialCluster = parse.GetValue(cluster)!,
                     InitialClusterState = parse.GetValue(state)!,
+                    SnapshotCount = PositiveInt(parse.GetValue(snapshotCount)!, "--snapshot-count"),
+                    AutoCompactionRetention = ulong.TryParse(parse.GetValue(retention), out var kept)
+                        ? kept
+                        : throw new ArgumentException("--auto-compaction-retention: must be a number of revisions (0 turns it off)"),
                 };
                 options.ParseInitialCluster();
             }
@@ -63,6 +69,9 @@ internal static class ServerCommand
         });
         return command;
     }
+
+    private static int PositiveInt(string value, string flag) =>
+        int.TryParse(value, out var number) && number > 0 ? number : throw new ArgumentException($"{flag}: must be a positive number, not '{value}'");
 
     private static Option<string> Flag(string flag, string environment, string description, string fallback) => new(flag)
     {
