@@ -1,6 +1,7 @@
 using System.Net;
 using Cairn.Node;
 using Cairn.Raft;
+using Cairn.Server.Grpc;
 using Cairn.State;
 using Cairn.State.Watch;
 using Cairn.Storage;
@@ -8,6 +9,7 @@ using Cairn.Transport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -52,6 +54,9 @@ public sealed class CairnServer : IAsyncDisposable
 
     /// <summary>The address the client API listens on (after start; port 0 resolved).</summary>
     public Uri? ClientUrl { get; private set; }
+
+    /// <summary>The address the gRPC API listens on (after start; port 0 resolved).</summary>
+    public Uri? GrpcUrl { get; private set; }
 
     /// <summary>Completes when the node stops on its own (fatal error).</summary>
     public Task Completion => Node.Completion;
@@ -98,24 +103,48 @@ public sealed class CairnServer : IAsyncDisposable
         _duties = new LeaderDuties(_node, machine, TimeProvider.System, _options.TickInterval * 20, _options.AutoCompactionRetention, logger);
         _duties.Start();
 
+        _http = new HttpClient { Timeout = _options.RequestTimeout };
+        _directory = new MemberDirectory(_node, machine, _transport, Members, Self, _http, _loggers.CreateLogger<MemberDirectory>());
+        var gateway = new CommandGateway(_node, machine, _options.RequestTimeout);
+
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(_loggers);
-        builder.WebHost.UseUrls(_options.ClientUrl.ToString());
+        builder.Services.AddSingleton(_node).AddSingleton(gateway).AddSingleton(_directory).AddSingleton(_watches).AddSingleton<GrpcOutcomes>();
+        builder.Services.AddGrpc(grpc => grpc.MaxReceiveMessageSize = ClientApi.MaxValueBytes + (64 * 1024));
+        builder.Services.AddOpenApi();
+        // The JSON API over HTTP/1.1 on the client URL; gRPC over cleartext HTTP/2 on its own URL, because without TLS
+        // (no ALPN) one port cannot offer both.
+        var grpcUrl = _options.GrpcUrlOrDefault;
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(ResolveHost(_options.ClientUrl.Host), _options.ClientUrl.Port, listen => listen.Protocols = HttpProtocols.Http1);
+            kestrel.Listen(ResolveHost(grpcUrl.Host), grpcUrl.Port, listen => listen.Protocols = HttpProtocols.Http2);
+        });
         _web = builder.Build();
         // Bodies stay rewindable (in memory up to the largest value) so a follower can relay them to the leader.
         _web.Use((context, next) =>
         {
-            context.Request.EnableBuffering(bufferThreshold: ClientApi.MaxValueBytes + 4096);
+            if (!GrpcOutcomes.IsGrpc(context.Request))
+            {
+                context.Request.EnableBuffering(bufferThreshold: ClientApi.MaxValueBytes + 4096);
+            }
+
             return next(context);
         });
-        _http = new HttpClient { Timeout = _options.RequestTimeout };
-        _directory = new MemberDirectory(_node, machine, _transport, Members, Self, _http, _loggers.CreateLogger<MemberDirectory>());
-        new ClientApi(this, machine, _watches, _directory, new LeaderRelay(_http, _directory, Self.Name), _options.RequestTimeout).Map(_web);
+        new ClientApi(this, gateway, _watches, _directory, new LeaderRelay(_http, _directory, Self.Name)).Map(_web);
+        _web.MapOpenApi();
+        _web.MapGrpcService<KvGrpcService>();
+        _web.MapGrpcService<LeaseGrpcService>();
+        _web.MapGrpcService<WatchGrpcService>();
+        _web.MapGrpcService<SessionGrpcService>();
+        _web.MapGrpcService<ClusterGrpcService>();
         await _web.StartAsync(cancellationToken).ConfigureAwait(false);
-        ClientUrl = new Uri(_web.Urls.First());
+        var addresses = _web.Urls.ToArray();
+        ClientUrl = new Uri(addresses[0]);
+        GrpcUrl = new Uri(addresses[1]);
         _directory.Start(ClientUrl);
-        logger.LogInformation("cairn {Name} (id {Id}) serving clients on {ClientUrl}, peers on {PeerUrl}", Self.Name, Self.Id, ClientUrl, Self.PeerUrl);
+        logger.LogInformation("cairn {Name} (id {Id}) serving clients on {ClientUrl} (gRPC {GrpcUrl}), peers on {PeerUrl}", Self.Name, Self.Id, ClientUrl, GrpcUrl, Self.PeerUrl);
     }
 
     /// <summary>Stops serving, stops the node, closes the transport and the log.</summary>

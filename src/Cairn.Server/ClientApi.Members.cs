@@ -131,22 +131,8 @@ internal sealed partial class ClientApi
 
     private async Task<IResult> ChangeAsync(MembershipChange change, Func<IResult> applied, CancellationToken cancellationToken)
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(timeout);
-        try
-        {
-            var outcome = await server.Node.ChangeMembershipAsync(change, deadline.Token).ConfigureAwait(false);
-            return outcome.Status switch
-            {
-                ProposalStatus.Applied => applied(),
-                ProposalStatus.Rejected => Error(StatusCodes.Status400BadRequest, "invalid_argument", $"membership: {outcome.Reason}"),
-                _ => Refused(outcome),
-            };
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return TimedOut();
-        }
+        var outcome = await gateway.ChangeMembershipAsync(change, cancellationToken).ConfigureAwait(false);
+        return outcome.Applied ? applied() : Refused(outcome);
     }
 
     private static async Task<(T? Value, IResult? Error)> ReadJsonAsync<T>(HttpRequest request, CancellationToken cancellationToken)

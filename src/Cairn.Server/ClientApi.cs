@@ -18,7 +18,7 @@ namespace Cairn.Server;
 /// 413 too large, 503 not leader (with the leader's name and address) or unavailable, 504 timeout. A follower relays
 /// writes and linearizable reads to the leader (<see cref="LeaderRelay"/>).
 /// </summary>
-internal sealed partial class ClientApi(CairnServer server, ReplicatedStateMachine machine, WatchHub watches, MemberDirectory members, LeaderRelay relay, TimeSpan timeout)
+internal sealed partial class ClientApi(CairnServer server, CommandGateway gateway, WatchHub watches, MemberDirectory members, LeaderRelay relay)
 {
     /// <summary>The largest value, in bytes (1 MiB).</summary>
     public const int MaxValueBytes = 1 << 20;
@@ -85,12 +85,13 @@ internal sealed partial class ClientApi(CairnServer server, ReplicatedStateMachi
             role = s.Role.ToString().ToLowerInvariant(),
             term = s.Term.Value,
             clientUrl = server.ClientUrl?.ToString(),
+            grpcUrl = server.GrpcUrl?.ToString(),
             leader = members.Find(s.Leader)?.Name,
             leaderUrl = members.ClientUrlOf(s.Leader)?.ToString(),
             commit = s.Commit.Value,
             applied = s.Applied.Value,
             lastIndex = s.LastIndex.Value,
-            snapshotRestoredIndex = machine.RestoredIndex,
+            snapshotRestoredIndex = gateway.RestoredIndex,
             voters = s.Membership.Voters.Select(v => members.Find(v)?.Name ?? v.ToString()).ToArray(),
             learners = s.Membership.Learners.Select(v => members.Find(v)?.Name ?? v.ToString()).ToArray(),
         });
@@ -174,45 +175,36 @@ internal sealed partial class ClientApi(CairnServer server, ReplicatedStateMachi
             return invalid;
         }
 
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(timeout);
-        try
+        var outcome = await gateway.ProposeAsync(command, sessionId, sequence, cancellationToken).ConfigureAwait(false);
+        if (!outcome.Applied)
         {
-            var outcome = await server.Node.ProposeAsync(StateCodec.EncodeCommand(command, sessionId, sequence), deadline.Token).ConfigureAwait(false);
-            if (outcome.Status != ProposalStatus.Applied)
-            {
-                return Refused(outcome);
-            }
+            return Refused(outcome);
+        }
 
-            return outcome.Result switch
-            {
-                ErrorResponse error => Error(StatusCodes.Status400BadRequest, error.Code.ToString(), error.Message),
-                KvTxnResponse { Responses: [KvDeleteResponse deleted] } txn when command is KvDeleteCommand => Results.Ok(new { revision = txn.Revision, deleted = deleted.Deleted }),
-                KvTxnResponse txn when command is KvTxnCommand => Results.Ok(new
-                {
-                    revision = txn.Revision,
-                    succeeded = txn.Succeeded,
-                    responses = txn.Responses.Select(r => r switch
-                    {
-                        KvRangeResponse range => (object)new { get = new { kvs = range.Kvs.Select(Json).ToArray(), more = range.More } },
-                        KvDeleteResponse deleted => new { delete = new { deleted = deleted.Deleted } },
-                        _ => new { put = new { } },
-                    }).ToArray(),
-                }),
-                KvTxnResponse txn => Results.Ok(new { revision = txn.Revision }),
-                LeaseGrantResponse grant => Results.Ok(new { id = grant.LeaseId, ttl = grant.TtlMs / 1000.0 }),
-                LeaseKeepAliveResponse alive => Results.Ok(new { id = alive.LeaseId, ttl = alive.TtlMs / 1000.0 }),
-                KvCompactResponse compacted => Results.Ok(new { revision = compacted.Revision, compactRevision = compacted.CompactRevision }),
-                EmptyResponse when command is MemberPublishCommand publish => Results.Ok(new { name = publish.Name, id = publish.Id }),
-                LeaseRevokeResponse revoked => Results.Ok(new { revision = revoked.Revision, deletedKeys = revoked.DeletedKeys }),
-                SessionRegisteredResponse session => Results.Ok(new { session = session.SessionId }),
-                var other => Results.Ok(new { result = other?.ToString() }),
-            };
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        return outcome.Response switch
         {
-            return TimedOut();
-        }
+            ErrorResponse error => Error(StatusCodes.Status400BadRequest, error.Code.ToString(), error.Message),
+            KvTxnResponse { Responses: [KvDeleteResponse deleted] } txn when command is KvDeleteCommand => Results.Ok(new { revision = txn.Revision, deleted = deleted.Deleted }),
+            KvTxnResponse txn when command is KvTxnCommand => Results.Ok(new
+            {
+                revision = txn.Revision,
+                succeeded = txn.Succeeded,
+                responses = txn.Responses.Select(r => r switch
+                {
+                    KvRangeResponse range => (object)new { get = new { kvs = range.Kvs.Select(Json).ToArray(), more = range.More } },
+                    KvDeleteResponse deleted => new { delete = new { deleted = deleted.Deleted } },
+                    _ => new { put = new { } },
+                }).ToArray(),
+            }),
+            KvTxnResponse txn => Results.Ok(new { revision = txn.Revision }),
+            LeaseGrantResponse grant => Results.Ok(new { id = grant.LeaseId, ttl = grant.TtlMs / 1000.0 }),
+            LeaseKeepAliveResponse alive => Results.Ok(new { id = alive.LeaseId, ttl = alive.TtlMs / 1000.0 }),
+            KvCompactResponse compacted => Results.Ok(new { revision = compacted.Revision, compactRevision = compacted.CompactRevision }),
+            EmptyResponse when command is MemberPublishCommand publish => Results.Ok(new { name = publish.Name, id = publish.Id }),
+            LeaseRevokeResponse revoked => Results.Ok(new { revision = revoked.Revision, deletedKeys = revoked.DeletedKeys }),
+            SessionRegisteredResponse session => Results.Ok(new { session = session.SessionId }),
+            var other => Results.Ok(new { result = other?.ToString() }),
+        };
     }
 
     private async Task<IResult> QueryAsync(StateCommand query, string? consistency, bool single, CancellationToken cancellationToken)
@@ -222,40 +214,27 @@ internal sealed partial class ClientApi(CairnServer server, ReplicatedStateMachi
             return Error(StatusCodes.Status400BadRequest, "invalid_argument", "consistency: must be 'linearizable' or 'stale'");
         }
 
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(timeout);
-        try
+        var outcome = await gateway.QueryAsync(query, linearizable: consistency != "stale", cancellationToken).ConfigureAwait(false);
+        if (!outcome.Applied)
         {
-            if (consistency != "stale")
-            {
-                var barrier = await server.Node.ReadIndexAsync(deadline.Token).ConfigureAwait(false);
-                if (barrier.Status != ProposalStatus.Applied)
-                {
-                    return Refused(barrier);
-                }
-            }
+            return Refused(outcome);
+        }
 
-            var response = await server.Node.Query(_ => machine.Machine.Query(query), deadline.Token).ConfigureAwait(false);
-            return response switch
-            {
-                ErrorResponse error => Error(StatusCodes.Status400BadRequest, error.Code.ToString(), error.Message),
-                KvTxnResponse { Responses: [KvRangeResponse { Kvs: [] }] } when single => Error(StatusCodes.Status404NotFound, "not_found", "key not found"),
-                KvTxnResponse { Responses: [KvRangeResponse { Kvs: [var kv, ..] }] } when single => Results.Ok(Json(kv)),
-                KvTxnResponse { Responses: [KvRangeResponse found] } txn => Results.Ok(new { revision = txn.Revision, kvs = found.Kvs.Select(Json).ToArray(), more = found.More }),
-                LeaseTimeToLiveResponse ttl => Results.Ok(new
-                {
-                    id = ttl.LeaseId,
-                    grantedTtl = ttl.GrantedTtlMs / 1000.0,
-                    remainingTtl = ttl.RemainingTtlMs / 1000.0,
-                    keys = ttl.Keys.Select(k => Encoding.UTF8.GetString(k)).ToArray(),
-                }),
-                var other => Results.Ok(new { result = other.ToString() }),
-            };
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        return outcome.Response switch
         {
-            return TimedOut();
-        }
+            ErrorResponse error => Error(StatusCodes.Status400BadRequest, error.Code.ToString(), error.Message),
+            KvTxnResponse { Responses: [KvRangeResponse { Kvs: [] }] } when single => Error(StatusCodes.Status404NotFound, "not_found", "key not found"),
+            KvTxnResponse { Responses: [KvRangeResponse { Kvs: [var kv, ..] }] } when single => Results.Ok(Json(kv)),
+            KvTxnResponse { Responses: [KvRangeResponse found] } txn => Results.Ok(new { revision = txn.Revision, kvs = found.Kvs.Select(Json).ToArray(), more = found.More }),
+            LeaseTimeToLiveResponse ttl => Results.Ok(new
+            {
+                id = ttl.LeaseId,
+                grantedTtl = ttl.GrantedTtlMs / 1000.0,
+                remainingTtl = ttl.RemainingTtlMs / 1000.0,
+                keys = ttl.Keys.Select(k => Encoding.UTF8.GetString(k)).ToArray(),
+            }),
+            var other => Results.Ok(new { result = other?.ToString() }),
+        };
     }
 
     /// <summary>
@@ -313,14 +292,13 @@ internal sealed partial class ClientApi(CairnServer server, ReplicatedStateMachi
         lease = kv.LeaseId,
     };
 
-    private IResult Refused(ProposalOutcome outcome) => outcome.Status switch
+    private IResult Refused(GatewayOutcome outcome) => outcome.Refusal switch
     {
-        ProposalStatus.NotLeader => relay.NotLeader(outcome.Leader),
-        _ => Error(StatusCodes.Status503ServiceUnavailable, "unavailable", outcome.Reason ?? outcome.Status.ToString()),
+        null => Error(StatusCodes.Status504GatewayTimeout, "timeout", $"no answer from the cluster within {gateway.Timeout.TotalSeconds:0.#} s"),
+        { Status: ProposalStatus.NotLeader } refusal => relay.NotLeader(refusal.Leader),
+        { Status: ProposalStatus.Rejected } refusal => Error(StatusCodes.Status400BadRequest, "invalid_argument", refusal.Reason ?? "rejected"),
+        var refusal => Error(StatusCodes.Status503ServiceUnavailable, "unavailable", refusal.Reason ?? refusal.Status.ToString()),
     };
-
-    private IResult TimedOut() =>
-        Error(StatusCodes.Status504GatewayTimeout, "timeout", $"no answer from the cluster within {timeout.TotalSeconds:0.#} s");
 
     private static IResult Error(int status, string code, string message) =>
         Results.Json(new { error = message, code }, statusCode: status);

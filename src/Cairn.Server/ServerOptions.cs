@@ -16,6 +16,18 @@ public sealed record ServerOptions
     /// <summary>The HTTP address clients use, e.g. <c>http://127.0.0.1:2379</c>.</summary>
     public required Uri ClientUrl { get; init; }
 
+    /// <summary>
+    /// The gRPC address (cleartext HTTP/2), e.g. <c>http://127.0.0.1:12379</c>; null for the default: the client URL's
+    /// host with its port plus 10,000 (ephemeral when the client port is 0 or the sum is above 65,535).
+    /// </summary>
+    public Uri? GrpcUrl { get; init; }
+
+    /// <summary>The gRPC address to listen on: <see cref="GrpcUrl"/> or its default.</summary>
+    public Uri GrpcUrlOrDefault => GrpcUrl ?? new UriBuilder(ClientUrl)
+    {
+        Port = ClientUrl.Port is > 0 and <= 65_535 - 10_000 ? ClientUrl.Port + 10_000 : 0,
+    }.Uri;
+
     /// <summary>The TCP address peers use, e.g. <c>http://127.0.0.1:2380</c> (only host and port matter).</summary>
     public required Uri PeerUrl { get; init; }
 

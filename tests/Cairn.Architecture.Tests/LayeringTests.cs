@@ -16,8 +16,9 @@ public sealed class LayeringTests
         { "Cairn.Transport", ["Cairn.Raft", "Cairn.Primitives"] },
         { "Cairn.Node", ["Cairn.Raft"] },
         { "Cairn.State", [] },
-        { "Cairn.Simulation", ["Cairn.Raft", "Cairn.Node"] },
-        { "Cairn.Server", ["Cairn.Raft", "Cairn.Node", "Cairn.Storage", "Cairn.Transport", "Cairn.State"] },
+        { "Cairn.Simulation", ["Cairn.Raft", "Cairn.Node", "Cairn.State"] },
+        { "Cairn.Api", [] },
+        { "Cairn.Server", ["Cairn.Raft", "Cairn.Node", "Cairn.Storage", "Cairn.Transport", "Cairn.State", "Cairn.Api"] },
         { "Cairn.Resilience", [] },
         { "Cairn.Client", ["Cairn.Resilience"] },
     };

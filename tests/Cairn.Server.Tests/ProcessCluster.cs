@@ -20,6 +20,7 @@ internal sealed class ProcessCluster : IDisposable
     private readonly List<string> _names;
     private readonly List<int> _clientPorts;
     private readonly List<int> _peerPorts;
+    private readonly List<int> _grpcPorts;
     private readonly List<Process?> _processes;
     private readonly List<string> _joinedAs;
     private readonly string[] _extraArguments;
@@ -32,6 +33,7 @@ internal sealed class ProcessCluster : IDisposable
         _names = [.. Enumerable.Range(1, size).Select(i => $"n{i}")];
         _clientPorts = [.. Enumerable.Range(0, size).Select(_ => FreePort())];
         _peerPorts = [.. Enumerable.Range(0, size).Select(_ => FreePort())];
+        _grpcPorts = [.. Enumerable.Range(0, size).Select(_ => FreePort())];
         _processes = [.. new Process?[size]];
         _joinedAs = [.. Enumerable.Repeat("new", size)];
         for (var i = 0; i < size; i++)
@@ -52,12 +54,15 @@ internal sealed class ProcessCluster : IDisposable
 
     public Uri PeerUrl(int index) => Url(_peerPorts[index]);
 
+    public Uri GrpcEndpoint(int index) => Url(_grpcPorts[index]);
+
     /// <summary>Reserves ports for one more member (added to the cluster with <c>member add</c> first); returns its index.</summary>
     public int Reserve(string name)
     {
         _names.Add(name);
         _clientPorts.Add(FreePort());
         _peerPorts.Add(FreePort());
+        _grpcPorts.Add(FreePort());
         _processes.Add(null);
         _joinedAs.Add("existing");
         return _names.Count - 1;
@@ -72,6 +77,7 @@ internal sealed class ProcessCluster : IDisposable
             Path.Combine(AppContext.BaseDirectory, "cairn.dll"), "server", "--name", _names[index], "--data-dir", Path.Combine(_home, _names[index]),
             "--listen-client-urls", Url(_clientPorts[index]).ToString(),
             "--listen-peer-urls", string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{_peerPorts[index]}"),
+            "--listen-grpc-urls", Url(_grpcPorts[index]).ToString(),
             "--initial-cluster", cluster, "--initial-cluster-state", _joinedAs[index],
         }.Concat(_extraArguments))
         {

@@ -15,9 +15,10 @@ internal static class ServerCommand
         var peerUrls = Flag("--listen-peer-urls", "CAIRN_LISTEN_PEER_URLS", "Peer TCP address.", "http://127.0.0.1:2380");
         var cluster = Flag("--initial-cluster", "CAIRN_INITIAL_CLUSTER", "name=peerUrl,... of every founding member (with state existing: every current member, this one included).", "n1=http://127.0.0.1:2380");
         var state = Flag("--initial-cluster-state", "CAIRN_INITIAL_CLUSTER_STATE", "new (found a cluster) or existing (join one).", "new");
+        var grpcUrls = Flag("--listen-grpc-urls", "CAIRN_LISTEN_GRPC_URLS", "gRPC address (cleartext HTTP/2); default: the client port plus 10000.", "");
         var snapshotCount = Flag("--snapshot-count", "CAIRN_SNAPSHOT_COUNT", "Applied entries between snapshots (which compact the log).", "10000");
         var retention = Flag("--auto-compaction-retention", "CAIRN_AUTO_COMPACTION_RETENTION", "Revisions of watch history kept by periodic compaction; 0 turns it off.", "100000");
-        var command = new Command("server", "Run one Cairn node.") { name, dataDir, clientUrls, peerUrls, cluster, state, snapshotCount, retention };
+        var command = new Command("server", "Run one Cairn node.") { name, dataDir, clientUrls, peerUrls, grpcUrls, cluster, state, snapshotCount, retention };
         command.SetAction(async (parse, cancellationToken) =>
         {
             ServerOptions options;
@@ -29,6 +30,7 @@ internal static class ServerCommand
                     DataDirectory = parse.GetValue(dataDir)!,
                     ClientUrl = new Uri(parse.GetValue(clientUrls)!.Split(',')[0]),
                     PeerUrl = new Uri(parse.GetValue(peerUrls)!.Split(',')[0]),
+                    GrpcUrl = parse.GetValue(grpcUrls) is { Length: > 0 } grpc ? new Uri(grpc.Split(',')[0]) : null,
                     InitialCluster = parse.GetValue(cluster)!,
                     InitialClusterState = parse.GetValue(state)!,
                     SnapshotCount = PositiveInt(parse.GetValue(snapshotCount)!, "--snapshot-count"),

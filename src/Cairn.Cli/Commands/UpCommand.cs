@@ -43,7 +43,7 @@ internal static class UpCommand
                 Console.WriteLine($"cairn: {count}-node cluster starting, data in {home}, logs in {Path.Combine(home, "logs")}");
                 for (var i = 0; i < count; i++)
                 {
-                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {names[i]}  client http://127.0.0.1:{FirstClientPort + i}  peer http://127.0.0.1:{FirstPeerPort + i}  pid {children[i].Id}"));
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {names[i]}  client http://127.0.0.1:{FirstClientPort + i}  peer http://127.0.0.1:{FirstPeerPort + i}  grpc http://127.0.0.1:{FirstClientPort + i + 10_000}  pid {children[i].Id}"));
                 }
 
                 Console.WriteLine($"endpoints: {endpoints}");
