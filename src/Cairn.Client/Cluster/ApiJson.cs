@@ -13,10 +13,19 @@ namespace Cairn.Client.Cluster;
 /// </summary>
 internal static partial class ApiJson
 {
+    /// <summary>The path of a key: each <c>/</c>-separated segment escaped.</summary>
+    /// <exception cref="ArgumentException">The key is empty, or has a <c>.</c> or <c>..</c> segment: URL normalization
+    /// (in System.Uri and in the server alike, escaped or not) removes those, so such a key cannot travel in a path.</exception>
     public static string KeyPath(string key)
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
-        return "v1/kv/" + string.Join('/', key.Split('/').Select(EscapeSegment));
+        var segments = key.Split('/');
+        if (segments.Any(s => s is "." or ".."))
+        {
+            throw new ArgumentException("must not have a '.' or '..' segment between slashes: URLs remove them (use a transaction to reach such a key)", nameof(key));
+        }
+
+        return "v1/kv/" + string.Join('/', segments.Select(Uri.EscapeDataString));
     }
 
     public static string Query(string text) => Uri.EscapeDataString(text);
@@ -195,8 +204,4 @@ internal static partial class ApiJson
     [GeneratedRegex(@"^(?<field>[A-Za-z][\w.\[\]-]*)(?:: | is | \d+ is )", RegexOptions.CultureInvariant)]
     private static partial Regex FieldPattern();
 
-    private static string EscapeSegment(string segment) =>
-
-        // "." and ".." would be removed as dot segments by URL normalization; escaped, they stay part of the key.
-        segment is "." or ".." ? segment.Replace(".", "%2E", StringComparison.Ordinal) : Uri.EscapeDataString(segment);
 }

@@ -21,5 +21,7 @@ internal readonly record struct AttemptResult<T>(AttemptKind Kind, T? Value, Cai
 {
     public static AttemptResult<T> Done(T? value) => new(AttemptKind.Done, value, null);
 
-    public static AttemptResult<T> Retry(CairnException error) => new(AttemptKind.Retry, default, error, error.LeaderUrl);
+    /// <summary>A transient failure; only a not-leader answer redirects (an <c>unavailable</c> one may name a leader that is unreachable).</summary>
+    public static AttemptResult<T> Retry(CairnException error) =>
+        new(AttemptKind.Retry, default, error, error.ErrorCode == CairnErrorCode.NotLeader ? error.LeaderUrl : null);
 }

@@ -20,8 +20,8 @@ internal sealed class Backoff(TimeSpan baseDelay, TimeSpan maxDelay, long seed)
         return TimeSpan.FromTicks((long)ticks);
     }
 
-    /// <summary>Draws the delay before retry <paramref name="retry"/> (from 1).</summary>
-    public TimeSpan NextDelay(int retry) => TimeSpan.FromTicks((long)(Ceiling(retry).Ticks * NextUnit()));
+    /// <summary>Draws the delay before retry <paramref name="retry"/> (from 1), in whole milliseconds (the resolution of timers).</summary>
+    public TimeSpan NextDelay(int retry) => TimeSpan.FromMilliseconds(Math.Floor(Ceiling(retry).TotalMilliseconds * NextUnit()));
 
     /// <summary>A uniform draw from [0, 1) with 53 bits of precision.</summary>
     internal double NextUnit()

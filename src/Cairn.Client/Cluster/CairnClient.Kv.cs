@@ -82,4 +82,20 @@ public sealed partial class CairnClient
         ArgumentNullException.ThrowIfNull(txn);
         return SendAsync(new ApiRequest(HttpMethod.Post, "v1/kv/txn", ApiJson.TxnBody(txn), "application/json") { IsWrite = true }, ApiJson.TxnResult, cancellationToken);
     }
+
+    /// <summary>
+    /// Compacts the watch history: revisions below <paramref name="revision"/> can no longer be watched (a watch from
+    /// there fails with <see cref="CairnErrorCode.RevisionCompacted"/>). Keys are unaffected.
+    /// </summary>
+    /// <param name="revision">The new compaction point, at least 1 and at most the current revision.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The compaction point now in force.</returns>
+    /// <exception cref="CairnException"><see cref="CairnErrorCode.RevisionCompacted"/> when it is already past
+    /// <paramref name="revision"/>; <see cref="CairnErrorCode.InvalidArgument"/> for a future revision; transient codes after the retries.</exception>
+    public Task<long> CompactAsync(long revision, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(revision);
+        return SendAsync(new ApiRequest(HttpMethod.Post, ApiJson.Invariant($"v1/kv/compact?revision={revision}")) { IsWrite = true },
+            body => ApiJson.Number(body, "compactRevision"), cancellationToken);
+    }
 }

@@ -122,8 +122,8 @@ public sealed partial class CairnClient
         }
         catch (OperationCanceledException e) when (timer.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            var message = $"{endpoint}: no answer within {_attemptTimeout.TotalSeconds:0.###} s";
-            return AttemptResult<T>.Retry(new CairnException(CairnErrorCode.Timeout, message, e) { Endpoint = endpoint });
+            var reason = $"{endpoint}: no answer within {_attemptTimeout.TotalSeconds:0.###} s";
+            return AttemptResult<T>.Retry(new CairnException(CairnErrorCode.Timeout, reason, e) { Endpoint = endpoint });
         }
     }
 
