@@ -1,13 +1,17 @@
 using Cairn.Node;
 using Cairn.Raft;
 using Cairn.Simulation.Linearizability;
+using Cairn.State;
+using Cairn.State.Watch;
 
 namespace Cairn.Simulation;
 
 /// <summary>
-/// One seeded run: real node runtimes (Raft core, ready handling, waiting requests) over a simulated clock, network and disk, a KV workload from concurrent clients,
-/// faults injected during a safety phase, then a liveness phase with every fault healed. Single-threaded and
-/// deterministic: the same options give the same run, event for event.
+/// One seeded run: real node runtimes (Raft core, ready handling, waiting requests) and Cairn's real state machine
+/// (KV with transactions, leases, watches and client sessions) over a simulated clock, network and disk; leaders that
+/// commit their promotion and the advancing committed time from their simulated clocks; a workload of concurrent
+/// clients and watchers; faults injected during a safety phase, then a liveness phase with every fault healed.
+/// Single-threaded and deterministic: the same options give the same run, event for event.
 /// </summary>
 public sealed partial class ClusterSimulation
 {
@@ -17,6 +21,8 @@ public sealed partial class ClusterSimulation
     private readonly SplitMix64 _random;
     private readonly SimulatedNetwork _network;
     private readonly SafetyChecker _checker = new();
+    private readonly StateMachineChecker _state;
+    private readonly Dictionary<(ulong SessionId, ulong Sequence), PendingOperation> _requests = [];
     private readonly SortedDictionary<NodeId, SimulatedNode> _nodes = [];
     private readonly List<SimulatedClient> _clients = [];
     private readonly List<KvOperation> _history = [];
@@ -30,6 +36,11 @@ public sealed partial class ClusterSimulation
     private readonly int _maxInflightMessages;
     private readonly double _leaderCrashAfterCommitChance;
     private readonly double _faultChance;
+    // The state machine's settings are the cluster's (the same on every node); a short watch history makes compaction,
+    // and a short session timeout makes session expiry, part of some runs. The hub's buffer decides how often a slow
+    // watcher lags.
+    private readonly StateMachineOptions _stateOptions;
+    private readonly WatchHubOptions _hubOptions;
     private long _now;
     private int _faults;
     private bool _faultsActive = true;
@@ -46,6 +57,16 @@ public sealed partial class ClusterSimulation
         _maxInflightMessages = new[] { 1, 4, 16 }[_random.Next(3)];
         _leaderCrashAfterCommitChance = new[] { 0.01, 0.05, 0.3 }[_random.Next(3)];
         _faultChance = new[] { 0.01, 0.03, 0.08 }[_random.Next(3)];
+        _stateOptions = new StateMachineOptions
+        {
+            MaxHistoryEvents = new[] { 40, 400, 100_000 }[_random.Next(3)],
+            SessionTimeoutMs = new ulong[] { 3_000, 600_000 }[_random.Next(2)],
+        };
+        _hubOptions = new WatchHubOptions { SubscriberBufferEvents = new[] { 4, 64, 1_024 }[_random.Next(3)] };
+        _state = new StateMachineChecker(
+            violation => _checker.Fail(_now, violation),
+            MillisecondsPerTick,
+            (session, sequence) => _requests.GetValueOrDefault((session, sequence)));
         var voters = Enumerable.Range(1, options.Nodes).Select(i => new NodeId((ulong)i)).ToArray();
         foreach (var id in voters)
         {
@@ -58,6 +79,9 @@ public sealed partial class ClusterSimulation
         {
             _clients.Add(new SimulatedClient(i + 1));
         }
+
+        _watchers.Add(new SimulatedWatcher(1, [], _random.Chance(0.5), new[] { 1, 1, 5, 20 }[_random.Next(4)]));
+        _watchers.Add(new SimulatedWatcher(2, [(byte)(_random.Chance(0.5) ? 'l' : 'a')], _random.Chance(0.5), new[] { 1, 5 }[_random.Next(2)]));
     }
 
     /// <summary>Runs the safety phase, then the liveness phase, then checks the client history.</summary>
@@ -80,11 +104,22 @@ public sealed partial class ClusterSimulation
             _checker.Fail(_now, $"liveness: {DescribeUnsettled()} {_options.LivenessTicks} ticks after every fault healed");
         }
 
+        FinishWatchers();
         CheckLinearizability();
+        var leases = _state.Leases;
         return new SimulationResult(
             _options.Seed, _now, _history.Count, _history.Count + PendingOperations().Count(), _checker.Elections,
             _checker.HighestLeaderTerm.Value, _faults, _checker.HighestCommitted.Value, [.. _checker.Violations],
-            [.. _trace], [.. _fullTrace]);
+            [.. _trace], [.. _fullTrace])
+        {
+            Promotions = _promotions,
+            RetriesDeduplicated = _state.ExactlyOnce.Duplicates,
+            LeasesGranted = leases.Granted,
+            LeasesExpired = leases.Expired,
+            ShortestLeaseLifeMarginMs = leases.ShortestLifeMarginMs,
+            WatchEventsChecked = _watchers.Sum(w => w.Checked),
+            WatchResumes = _watchers.Sum(w => w.Resumes),
+        };
     }
 
     private SimulatedNode NewNode(NodeId id)
@@ -103,21 +138,26 @@ public sealed partial class ClusterSimulation
         return node;
     }
 
-    /// <summary>Starts (or restarts) the node's runtime over its disk, wired to the checker, the network and the trace.</summary>
+    /// <summary>Starts (or restarts) the node's runtime over its disk, wired to the checkers, the network and the trace.</summary>
     private void StartNode(SimulatedNode node)
     {
         var started = false;
-        var machine = new SimulatedStateMachine(
+        SimulatedStateMachine? machine = null;
+        machine = new SimulatedStateMachine(
+            _stateOptions,
+            new WatchHub(_hubOptions),
             (previous, entry) => OnApplying(node, previous, entry),
-            index =>
+            (entry, result) => _state.OnApplied(_now, node, entry, result, machine!.State),
+            (index, snapshot) => _state.OnSnapshot(node, index, snapshot),
+            restored =>
             {
                 if (started)
                 {
-                    Record($"{node.Id} installs snapshot at {index}");
+                    Record($"{node.Id} installs snapshot at {restored.AppliedIndex}");
                 }
             });
         var disk = new CheckedDisk(node.Disk, entries => _checker.OnPersisted(_now, node, entries));
-        node.Start(_random.NextUInt64(), machine, disk, message => SendFrom(node, message));
+        node.Start(_random.NextUInt64(), _random.NextUInt64() % 1_000_000_000, machine, disk, message => SendFrom(node, message));
         started = true;
         node.Loop!.LeadershipChanged += soft => OnLeadershipChanged(node, soft);
     }
@@ -143,6 +183,11 @@ public sealed partial class ClusterSimulation
             }
         }
 
+        foreach (var node in _nodes.Values)
+        {
+            RunLeaderDuties(node);
+        }
+
         foreach (var client in _clients)
         {
             StepClient(client);
@@ -151,6 +196,11 @@ public sealed partial class ClusterSimulation
         foreach (var node in _nodes.Values)
         {
             HandleReadies(node);
+        }
+
+        foreach (var watcher in _watchers)
+        {
+            StepWatcher(watcher);
         }
 
         StopRemovedNodes();
@@ -262,7 +312,10 @@ public sealed partial class ClusterSimulation
         }
     }
 
-    /// <summary>A broken invariant inside a core stops that node for good and is reported.</summary>
+    /// <summary>
+    /// A broken invariant inside a core, or a state machine refusing what the runtime feeds it (an index applied twice,
+    /// a snapshot it cannot restore), stops that node for good and is reported.
+    /// </summary>
     private void Guard(SimulatedNode node, Action action)
     {
         try
@@ -273,7 +326,7 @@ public sealed partial class ClusterSimulation
         {
             Crash(node, $"mid-ready, {e.Message}");
         }
-        catch (RaftInvariantException e)
+        catch (Exception e) when (e is RaftInvariantException or InvalidOperationException)
         {
             _checker.Fail(_now, $"{node.Id} stopped: {e.Message}");
             node.IsDecommissioned = true;

@@ -1,14 +1,20 @@
 using Cairn.Raft;
-using Cairn.Simulation.Linearizability;
 
 namespace Cairn.Simulation;
 
-/// <summary>A client with at most one operation outstanding, which it retries (same sequence number) until answered.</summary>
+/// <summary>
+/// A client with at most one request outstanding, which it retries (same session and sequence number) until answered.
+/// It holds a client session, and now and then a lease that it keeps alive or lets expire.
+/// </summary>
 internal sealed class SimulatedClient(int id)
 {
     public int Id { get; } = id;
 
-    public long NextSequence { get; set; } = 1;
+    /// <summary>The client's session; 0 until registered, and again after the session expired.</summary>
+    public ulong SessionId { get; set; }
+
+    /// <summary>The next sequence number in the session (1 after registering).</summary>
+    public ulong NextSequence { get; set; } = 1;
 
     public PendingOperation? Current { get; set; }
 
@@ -29,7 +35,19 @@ internal sealed class SimulatedClient(int id)
 
     /// <summary>Values this client last saw per key, to make compare-and-swap succeed now and then.</summary>
     public Dictionary<string, string?> LastSeen { get; } = new(StringComparer.Ordinal);
-}
 
-/// <summary>An operation a client has invoked and not yet seen answered.</summary>
-internal sealed record PendingOperation(int HistoryId, KvOperationKind Kind, string Key, string? Value, string? Expected, long Sequence, long Invoked);
+    /// <summary>Versions this client last saw per key, for version compare-and-swap.</summary>
+    public Dictionary<string, ulong> LastSeenVersion { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The client's lease, or 0.</summary>
+    public ulong LeaseId { get; set; }
+
+    /// <summary>The lease's TTL in milliseconds.</summary>
+    public ulong LeaseTtlMs { get; set; }
+
+    /// <summary>Whether the client renews its lease (otherwise it lets it expire).</summary>
+    public bool KeepsLeaseAlive { get; set; }
+
+    /// <summary>The tick of the next renewal, when the client keeps its lease alive.</summary>
+    public long NextKeepAliveAt { get; set; }
+}

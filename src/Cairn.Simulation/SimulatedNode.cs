@@ -5,8 +5,8 @@ namespace Cairn.Simulation;
 
 /// <summary>
 /// One simulated server: a disk that keeps exactly what was persisted, and — while it is up — the real node runtime
-/// (<see cref="NodeLoop"/>: Raft core, state machine, waiting requests), lost on a crash and rebuilt from the disk on
-/// restart.
+/// (<see cref="NodeLoop"/>: Raft core, state machine, waiting requests), its watch hub, its monotonic clock and its
+/// leader duties, all lost on a crash and rebuilt from the disk on restart.
 /// </summary>
 internal sealed class SimulatedNode(NodeId id, NodeOptions options)
 {
@@ -45,10 +45,29 @@ internal sealed class SimulatedNode(NodeId id, NodeOptions options)
     /// <summary>The commit index this life of the node has reached (for monotonicity checks).</summary>
     public LogIndex HighestCommit { get; set; }
 
-    public void Start(ulong seed, SimulatedStateMachine machine, CheckedDisk disk, Action<Message> send)
+    /// <summary>
+    /// This life's monotonic clock reads <c>ClockOffsetMs + simulated time</c>: a restarted process's clock has nothing
+    /// to do with its previous life's, nor with the other nodes' clocks (they all run at the same rate).
+    /// </summary>
+    public ulong ClockOffsetMs { get; private set; }
+
+    /// <summary>The term this life of the node has committed its leader promotion in (0: none yet).</summary>
+    public ulong PromotedTerm { get; set; }
+
+    /// <summary>True while a leader duty (promotion or sweep) is proposed and not yet answered: one at a time.</summary>
+    public bool DutyInFlight { get; set; }
+
+    /// <summary>The tick at which the leader proposes its next sweep (<c>ExpireLeases</c>).</summary>
+    public long NextSweepAt { get; set; }
+
+    public void Start(ulong seed, ulong clockOffsetMs, SimulatedStateMachine machine, CheckedDisk disk, Action<Message> send)
     {
         Incarnation++;
         Machine = machine;
+        ClockOffsetMs = clockOffsetMs;
+        PromotedTerm = 0;
+        DutyInFlight = false;
+        NextSweepAt = 0;
         Loop = new NodeLoop(Options, disk, machine, new SplitMix64(seed), send);
         HighestCommit = LogIndex.Zero;
         JustElected = false;
@@ -56,6 +75,7 @@ internal sealed class SimulatedNode(NodeId id, NodeOptions options)
 
     public void Crash()
     {
+        Machine?.Watches.Dispose();
         Loop = null;
         Machine = null;
     }

@@ -23,4 +23,30 @@ public sealed record SimulationResult(
     ulong CommittedIndex,
     IReadOnlyList<string> Violations,
     IReadOnlyList<string> LastEvents,
-    IReadOnlyList<string> Trace);
+    IReadOnlyList<string> Trace)
+{
+    /// <summary>Leader promotions committed (each extends every lease and session by one election timeout).</summary>
+    public int Promotions { get; init; }
+
+    /// <summary>Retried writes that reached the log again and were answered from the session table, not applied.</summary>
+    public int RetriesDeduplicated { get; init; }
+
+    /// <summary>Leases granted.</summary>
+    public int LeasesGranted { get; init; }
+
+    /// <summary>Leases expired by a committed sweep.</summary>
+    public int LeasesExpired { get; init; }
+
+    /// <summary>
+    /// Over the expired leases, the least (life − TTL) in simulated milliseconds, where life runs from the client's
+    /// invocation of the last grant or keep-alive to the expiry; null when no lease expired. Negative: some lease
+    /// lived less than its TTL as its client's clock measures it (committed time trails the leader's clock).
+    /// </summary>
+    public long? ShortestLeaseLifeMarginMs { get; init; }
+
+    /// <summary>Watch events received and found identical to the committed history.</summary>
+    public int WatchEventsChecked { get; init; }
+
+    /// <summary>Times a watcher subscribed again (after a crash, a hub reset on restore, a lag or a compaction).</summary>
+    public int WatchResumes { get; init; }
+}

@@ -39,7 +39,7 @@ public static class SimulationRunner
         for (var i = 0; i < seedCount; i++)
         {
             var options = template with { Seed = template.Seed + (ulong)i, Trace = single || template.Trace };
-            var result = new ClusterSimulation(options).Run();
+            var result = RunOne(options);
             steps += result.Steps;
             operations += result.Operations;
             violations += result.Violations.Count;
@@ -75,7 +75,20 @@ public static class SimulationRunner
         ArgumentNullException.ThrowIfNull(result);
         var verdict = result.Violations.Count == 0 ? "all checks passed" : $"{result.Violations.Count} violations";
         return string.Create(CultureInfo.InvariantCulture,
-            $"seed {result.Seed}: {result.Steps} steps, {result.Elections} elections (highest term {result.HighestTerm}), {result.Faults} faults, {result.CompletedOperations}/{result.Operations} client ops answered, committed to index {result.CommittedIndex}, {verdict}");
+            $"seed {result.Seed}: {result.Steps} steps, {result.Elections} elections (highest term {result.HighestTerm}), {result.Faults} faults, {result.CompletedOperations}/{result.Operations} client ops answered, {result.RetriesDeduplicated} retries deduplicated, {result.LeasesExpired}/{result.LeasesGranted} leases expired, {result.WatchEventsChecked} watch events checked ({result.WatchResumes} resumes), committed to index {result.CommittedIndex}, {verdict}");
+    }
+
+    /// <summary>Runs one seed; a simulator that throws is reported as a violation of that seed, so the seed is printed.</summary>
+    private static SimulationResult RunOne(SimulationOptions options)
+    {
+        try
+        {
+            return new ClusterSimulation(options).Run();
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or KeyNotFoundException or NullReferenceException or IndexOutOfRangeException)
+        {
+            return new SimulationResult(options.Seed, 0, 0, 0, 0, 0, 0, 0, [$"the simulation threw {e}"], [], []);
+        }
     }
 
     private static void ReportFailure(SimulationOptions options, SimulationResult result, TextWriter output, bool traced)

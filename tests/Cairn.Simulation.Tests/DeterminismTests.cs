@@ -38,11 +38,23 @@ public sealed class DeterminismTests
     [Fact]
     public void A_run_records_faults_elections_and_answered_operations()
     {
-        var result = new ClusterSimulation(new SimulationOptions { Seed = 3, Nodes = 5 }).Run();
+        var result = new ClusterSimulation(new SimulationOptions { Seed = 9, Nodes = 5 }).Run();
         Assert.True(result.Faults > 10, $"faults injected: {result.Faults}");
         Assert.True(result.Elections > 1, $"elections: {result.Elections}");
         Assert.True(result.CompletedOperations > 50, $"answered: {result.CompletedOperations}");
         Assert.Equal(result.Operations, result.CompletedOperations);
+        Assert.Empty(result.Violations);
+    }
+
+    [Fact]
+    public void A_run_exercises_leader_promotions_leases_retries_and_watches()
+    {
+        var result = new ClusterSimulation(new SimulationOptions { Seed = 9, Nodes = 5 }).Run();
+        Assert.True(result.Promotions > 1, $"promotions: {result.Promotions}");
+        Assert.True(result.LeasesExpired > 0 && result.LeasesGranted > result.LeasesExpired, $"leases: {result.LeasesExpired}/{result.LeasesGranted} expired");
+        Assert.True(result.RetriesDeduplicated > 0, $"retries answered from the session table: {result.RetriesDeduplicated}");
+        Assert.True(result.WatchEventsChecked > 50, $"watch events checked: {result.WatchEventsChecked}");
+        Assert.True(result.WatchResumes > 0, $"watch resumes: {result.WatchResumes}");
         Assert.Empty(result.Violations);
     }
 }

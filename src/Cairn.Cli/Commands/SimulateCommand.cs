@@ -14,7 +14,7 @@ internal static class SimulateCommand
         var steps = new Option<int>("--steps") { Description = "Ticks of the fault-injecting safety phase per seed.", DefaultValueFactory = _ => 2_000 };
         var clients = new Option<int>("--clients") { Description = "Concurrent clients (1 to 64).", DefaultValueFactory = _ => 5 };
         var quiet = new Option<bool>("--quiet") { Description = "Print only failing seeds and the summary line." };
-        var command = new Command("simulate", "Run seeded Raft clusters under faults and check safety, liveness and linearizability.")
+        var command = new Command("simulate", "Run seeded clusters (Raft, node runtime and state machine) under faults and check Raft safety, liveness, linearizability, exactly-once writes, lease expiry and watches.")
         {
             seeds, seed, nodes, steps, clients, quiet,
         };

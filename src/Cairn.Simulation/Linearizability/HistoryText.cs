@@ -23,11 +23,14 @@ internal static class HistoryText
             KvOperationKind.Put => $"Put({Value(operation.Value)})",
             KvOperationKind.Delete => "Delete",
             KvOperationKind.CompareAndSwap => $"CompareAndSwap({Value(operation.Expected)} -> {Value(operation.Value)})",
+            KvOperationKind.CompareVersionAndSwap => string.Create(CultureInfo.InvariantCulture, $"CompareVersionAndSwap(version {operation.ExpectedVersion} -> {Value(operation.Value)})"),
             _ => operation.Kind.ToString(),
         };
         string returned = operation.Returned is long tick ? tick.ToString(CultureInfo.InvariantCulture) : "pending";
         string result = operation.Result is null || operation.IsPending ? string.Empty : operation.Kind switch
         {
+            KvOperationKind.Get when operation.Result.Version is ulong version && operation.Result.Value is not null =>
+                string.Create(CultureInfo.InvariantCulture, $" -> {Value(operation.Result.Value)} (version {version})"),
             KvOperationKind.Get => " -> " + Value(operation.Result.Value),
             _ => operation.Result.Ok ? " -> ok" : " -> failed",
         };

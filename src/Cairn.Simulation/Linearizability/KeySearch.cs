@@ -6,10 +6,15 @@ namespace Cairn.Simulation.Linearizability;
 /// </summary>
 /// <remarks>
 /// <para>
+/// The register's state is a value and a version (see <see cref="KvOperationKind"/>). Versions are tracked only when
+/// some operation looks at them (a version CAS, or a Get that recorded the version it read); otherwise the version
+/// stays 0 and the states are the values alone, so histories without versions search exactly as before.
+/// </para>
+/// <para>
 /// The completed operations become a list of call and return events sorted by time (calls before returns at the
 /// same tick, so intervals that touch overlap). The search walks the list from its head. At a call it tries to
 /// linearize that operation now: if the register model accepts the operation's recorded result and the resulting
-/// configuration (linearized sets, register value) is not in the <see cref="StateCache"/>, it pushes the
+/// configuration (linearized sets, register state) is not in the <see cref="StateCache"/>, it pushes the
 /// operation, unlinks its call and return from the list and starts again from the head. At a return it has met an
 /// operation that must take effect before any later call; after also trying the pending operations (below) it
 /// backtracks: pops the last operation, relinks it and tries the next candidate after it. The history is
@@ -28,17 +33,24 @@ namespace Cairn.Simulation.Linearizability;
 internal sealed class KeySearch
 {
     private const int AbsentValue = 0;
+    private const int AbsentState = 0;
     private const int Head = 0;
 
     private readonly string _key;
     private readonly KvOperation[] _allOperations;
     private readonly KvOperation[] _operations; // those the search places, in history order
     private readonly RegisterStep[] _steps;
-    private readonly int[] _argument; // value read, value written, or value expected
+    private readonly int[] _argument; // value read, value written, value expected, or version expected
+    private readonly long[] _readVersion; // version a Get read, or -1 when not recorded
     private readonly int[] _swapValue; // new value of a CAS
     private readonly int[] _pendingTwinBefore; // for a pending operation: the previous identical pending one, or -1
     private readonly Dictionary<string, int> _valueIds = new(StringComparer.Ordinal);
     private readonly List<string?> _valueNames = [null];
+    private readonly bool _tracksVersions;
+
+    // Register states, (value id, version), numbered as met; state 0 is (absent, 0).
+    private readonly Dictionary<(int Value, int Version), int> _stateIds = new() { [(AbsentValue, 0)] = AbsentState };
+    private readonly List<(int Value, int Version)> _stateParts = [(AbsentValue, 0)];
 
     /// <summary>Prepares the search over <paramref name="operations"/>, which all touch <paramref name="key"/>.</summary>
     public KeySearch(string key, IReadOnlyList<KvOperation> operations)
@@ -50,6 +62,9 @@ internal sealed class KeySearch
         _steps = new RegisterStep[_operations.Length];
         _argument = new int[_operations.Length];
         _swapValue = new int[_operations.Length];
+        _readVersion = new long[_operations.Length];
+        _tracksVersions = _operations.Any(operation => operation.Kind == KvOperationKind.CompareVersionAndSwap
+            || (operation.Kind == KvOperationKind.Get && operation.Result?.Version is not null));
         for (int index = 0; index < _operations.Length; index++)
         {
             Compile(index, _operations[index]);
@@ -117,7 +132,7 @@ internal sealed class KeySearch
         var stackDeadline = new long[count];
         var bestPrefix = Array.Empty<int>();
         int depth = 0;
-        int state = AbsentValue;
+        int state = AbsentState;
         ulong completedHash = 0;
         int remaining = completed.Length;
         long states = 0;
@@ -260,6 +275,7 @@ internal sealed class KeySearch
             case KvOperationKind.Get:
                 _steps[index] = RegisterStep.Read;
                 _argument[index] = ValueId(operation.Result!.Value);
+                _readVersion[index] = operation.Result.Version is ulong version ? (long)Math.Min(version, int.MaxValue) : -1;
                 break;
             case KvOperationKind.Put:
             case KvOperationKind.Delete:
@@ -272,6 +288,13 @@ internal sealed class KeySearch
                     : operation.Result!.Ok ? RegisterStep.SwapSucceeded
                     : RegisterStep.SwapFailed;
                 _argument[index] = ValueId(operation.Expected);
+                _swapValue[index] = ValueId(operation.Value);
+                break;
+            case KvOperationKind.CompareVersionAndSwap:
+                _steps[index] = operation.IsPending ? RegisterStep.VersionSwapUnknown
+                    : operation.Result!.Ok ? RegisterStep.VersionSwapSucceeded
+                    : RegisterStep.VersionSwapFailed;
+                _argument[index] = (int)Math.Min(operation.ExpectedVersion, int.MaxValue);
                 _swapValue[index] = ValueId(operation.Value);
                 break;
             default:
@@ -329,27 +352,61 @@ internal sealed class KeySearch
     private bool TryStep(int operation, int state, out int nextState)
     {
         int argument = _argument[operation];
+        (int value, int version) = _stateParts[state];
+        nextState = state;
         switch (_steps[operation])
         {
             case RegisterStep.Read:
-                nextState = state;
-                return state == argument;
+                return value == argument && (_readVersion[operation] < 0 || version == _readVersion[operation]);
             case RegisterStep.Write:
-                nextState = argument;
+                nextState = Written(argument, version);
                 return true;
             case RegisterStep.SwapSucceeded:
-                nextState = _swapValue[operation];
-                return state == argument;
+                nextState = Written(_swapValue[operation], version);
+                return value == argument;
             case RegisterStep.SwapFailed:
-                nextState = state;
-                return state != argument;
+                return value != argument;
             case RegisterStep.SwapUnknown:
-                nextState = state == argument ? _swapValue[operation] : state;
+                nextState = value == argument ? Written(_swapValue[operation], version) : state;
+                return true;
+            case RegisterStep.VersionSwapSucceeded:
+                nextState = Written(_swapValue[operation], version);
+                return version == argument;
+            case RegisterStep.VersionSwapFailed:
+                return version != argument;
+            case RegisterStep.VersionSwapUnknown:
+                nextState = version == argument ? Written(_swapValue[operation], version) : state;
                 return true;
             default:
-                nextState = state;
                 return false;
         }
+    }
+
+    /// <summary>The state after writing <paramref name="value"/> over a register at <paramref name="version"/>.</summary>
+    private int Written(int value, int version)
+    {
+        if (value == AbsentValue)
+        {
+            return AbsentState;
+        }
+
+        var parts = (value, _tracksVersions ? version + 1 : 0);
+        if (!_stateIds.TryGetValue(parts, out int state))
+        {
+            state = _stateParts.Count;
+            _stateIds.Add(parts, state);
+            _stateParts.Add(parts);
+        }
+
+        return state;
+    }
+
+    /// <summary>A register state for explanations: the value, with its version when versions are tracked.</summary>
+    private string DescribeState(int state)
+    {
+        (int value, int version) = _stateParts[state];
+        string text = HistoryText.Value(_valueNames[value]);
+        return _tracksVersions && value != AbsentValue ? $"{text} (version {version})" : text;
     }
 
     private void BuildMainList(int[] completed, int[] eventOperation, bool[] isCall, int[] returnOf)
@@ -418,7 +475,7 @@ internal sealed class KeySearch
         text.Append($"Key {HistoryText.Quote(_key)}: not linearizable ({_allOperations.Length} operations, {pending} pending; ")
             .Append($"{states} states explored).\n");
 
-        int state = AbsentValue;
+        int state = AbsentState;
         var inPrefix = new bool[_operations.Length];
         foreach (int operation in bestPrefix)
         {
@@ -441,7 +498,7 @@ internal sealed class KeySearch
                 text.Append("    ").Append(HistoryText.Describe(_operations[operation])).Append('\n');
             }
 
-            text.Append($"  after which the register holds {HistoryText.Value(_valueNames[state])}.\n");
+            text.Append($"  after which the register holds {DescribeState(state)}.\n");
         }
 
         // The operation that must take effect next: the unlinearized completed one that returned first.
@@ -472,13 +529,18 @@ internal sealed class KeySearch
 
     private string WhyNot(int operation, int state)
     {
-        string holds = HistoryText.Value(_valueNames[state]);
-        string expected = HistoryText.Value(_valueNames[_argument[operation]]);
+        string holds = DescribeState(state);
+        (int value, int version) = _stateParts[state];
+        int argument = _argument[operation];
+        bool isVersionStep = _steps[operation] is RegisterStep.VersionSwapSucceeded or RegisterStep.VersionSwapFailed or RegisterStep.VersionSwapUnknown;
+        string expected = isVersionStep ? $"version {argument}" : HistoryText.Value(_valueNames[argument]);
         return _steps[operation] switch
         {
             RegisterStep.Read => $"would read {holds}",
-            RegisterStep.SwapSucceeded when state != _argument[operation] => $"cannot succeed, the register holds {holds}, not {expected}",
-            RegisterStep.SwapFailed when state == _argument[operation] => $"cannot fail, the register holds the expected {expected}",
+            RegisterStep.SwapSucceeded when value != argument => $"cannot succeed, the register holds {holds}, not {expected}",
+            RegisterStep.SwapFailed when value == argument => $"cannot fail, the register holds the expected {expected}",
+            RegisterStep.VersionSwapSucceeded when version != argument => $"cannot succeed, the register holds {holds}, not {expected}",
+            RegisterStep.VersionSwapFailed when version == argument => $"cannot fail, the register holds the expected {expected}",
             RegisterStep.Impossible => "reported failure, which the model never does",
             _ => "consistent here (every continuation from it was explored and failed)",
         };

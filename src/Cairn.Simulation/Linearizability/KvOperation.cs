@@ -19,6 +19,8 @@ namespace Cairn.Simulation.Linearizability;
 /// a pending operation may have taken effect at any point after <see cref="Invoked"/>, or never.
 /// </param>
 /// <param name="Result">The response; required when <see cref="Returned"/> is set, ignored when it is null.</param>
+/// <param name="ExpectedVersion">The version a <see cref="KvOperationKind.CompareVersionAndSwap"/> expects; 0 expects
+/// the key to be absent. Ignored for other kinds.</param>
 public sealed record KvOperation(
     int Id,
     int ClientId,
@@ -28,7 +30,8 @@ public sealed record KvOperation(
     string? Expected,
     long Invoked,
     long? Returned,
-    KvResult? Result)
+    KvResult? Result,
+    ulong ExpectedVersion = 0)
 {
     /// <summary>Whether the client never received a response (<see cref="Returned"/> is null).</summary>
     public bool IsPending => Returned is null;

@@ -11,7 +11,7 @@ namespace Cairn.Simulation.Linearizability;
 /// Linearizability is local (Herlihy &amp; Wing, 1990): a history is linearizable if and only if the sub-history of
 /// each key is. So each key is checked alone, which turns one exponential search into several small ones. Per key
 /// the search is Wing &amp; Gong's, with Lowe's just-in-time linearization and memoization of (linearized set,
-/// register value); see <see cref="KeySearch"/>. Pending operations may have taken effect at any point after their
+/// register state); see <see cref="KeySearch"/>. Pending operations may have taken effect at any point after their
 /// invocation, or never. Deterministic and single-threaded.
 /// </remarks>
 public static class LinearizabilityChecker

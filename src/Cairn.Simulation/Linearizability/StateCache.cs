@@ -2,7 +2,7 @@ namespace Cairn.Simulation.Linearizability;
 
 /// <summary>
 /// The memo of Lowe's search: the configurations already explored, each a set of linearized completed
-/// operations, a set of linearized pending operations and a register value. Every configuration in it has been
+/// operations, a set of linearized pending operations and a register state (value and version). Every configuration in it has been
 /// explored without success (the search stops at its first success), so one need not be explored again, nor any
 /// configuration it dominates: the same completed set and value with a superset of the pending operations used,
 /// since pending operations are optional and having more of them left can only add ways to finish.

@@ -10,9 +10,9 @@ namespace Cairn.Simulation.Tests.Linearizability;
 internal static class BruteForceOracle
 {
     public static bool IsLinearizable(IReadOnlyList<KvOperation> history) =>
-        Search(history, new bool[history.Count], new Dictionary<string, string?>(StringComparer.Ordinal));
+        Search(history, new bool[history.Count], new Dictionary<string, (string?, ulong)>(StringComparer.Ordinal));
 
-    private static bool Search(IReadOnlyList<KvOperation> history, bool[] done, Dictionary<string, string?> registers)
+    private static bool Search(IReadOnlyList<KvOperation> history, bool[] done, Dictionary<string, (string? Value, ulong Version)> registers)
     {
         if (Enumerable.Range(0, history.Count).All(index => done[index] || history[index].Returned is null))
         {
@@ -27,8 +27,8 @@ internal static class BruteForceOracle
             }
 
             KvOperation operation = history[index];
-            string? before = registers.GetValueOrDefault(operation.Key);
-            if (!TryApply(operation, before, out string? after))
+            (string? Value, ulong Version) before = registers.GetValueOrDefault(operation.Key);
+            if (!TryApply(operation, before, out (string? Value, ulong Version) after))
             {
                 continue;
             }
@@ -61,25 +61,28 @@ internal static class BruteForceOracle
         return true;
     }
 
-    private static bool TryApply(KvOperation operation, string? current, out string? after)
+    private static bool TryApply(KvOperation operation, (string? Value, ulong Version) current, out (string? Value, ulong Version) after)
     {
         after = current;
         KvResult? result = operation.Returned is null ? null : operation.Result;
+        (string? Value, ulong Version) written = operation.Value is null ? (null, 0) : (operation.Value, current.Version + 1);
         switch (operation.Kind)
         {
             case KvOperationKind.Get:
-                return result is null || result.Value == current;
+                return result is null || (result.Value == current.Value && (result.Version is null || result.Version == current.Version));
             case KvOperationKind.Put:
-                after = operation.Value;
+                after = written;
                 return result is null || result.Ok;
             case KvOperationKind.Delete:
-                after = null;
+                after = (null, 0);
                 return result is null || result.Ok;
             default:
-                bool swaps = current == operation.Expected;
+                bool swaps = operation.Kind == KvOperationKind.CompareVersionAndSwap
+                    ? current.Version == operation.ExpectedVersion
+                    : current.Value == operation.Expected;
                 if (swaps)
                 {
-                    after = operation.Value;
+                    after = written;
                 }
 
                 return result is null || result.Ok == swaps;

@@ -16,6 +16,12 @@ internal sealed class HistoryBuilder
     public HistoryBuilder Get(int client, string key, string? read, long invoked, long returned) =>
         Add(client, KvOperationKind.Get, key, null, null, invoked, returned, new KvResult(true, read));
 
+    public HistoryBuilder GetWithVersion(int client, string key, string? read, ulong version, long invoked, long returned) =>
+        Add(client, KvOperationKind.Get, key, null, null, invoked, returned, new KvResult(true, read, version));
+
+    public HistoryBuilder CasVersion(int client, string key, ulong expectedVersion, string value, bool ok, long invoked, long? returned) =>
+        Add(client, KvOperationKind.CompareVersionAndSwap, key, value, null, invoked, returned, new KvResult(ok, null), expectedVersion);
+
     public HistoryBuilder PendingGet(int client, string key, long invoked) =>
         Add(client, KvOperationKind.Get, key, null, null, invoked, null, null);
 
@@ -23,10 +29,10 @@ internal sealed class HistoryBuilder
         Add(client, KvOperationKind.CompareAndSwap, key, value, expected, invoked, returned, new KvResult(ok, null));
 
     public HistoryBuilder Add(
-        int client, KvOperationKind kind, string key, string? value, string? expected, long invoked, long? returned, KvResult? result)
+        int client, KvOperationKind kind, string key, string? value, string? expected, long invoked, long? returned, KvResult? result, ulong expectedVersion = 0)
     {
         _operations.Add(new KvOperation(
-            _operations.Count + 1, client, kind, key, value, expected, invoked, returned, returned is null ? null : result));
+            _operations.Count + 1, client, kind, key, value, expected, invoked, returned, returned is null ? null : result, expectedVersion));
         return this;
     }
 

@@ -268,6 +268,62 @@ public sealed class LinearizabilityCheckerTests
     }
 
     [Fact]
+    public void A_version_counts_the_puts_since_the_key_was_created_and_a_delete_resets_it()
+    {
+        AssertLinearizable(new HistoryBuilder()
+            .GetWithVersion(1, "x", null, 0, 0, 5)
+            .Put(1, "x", "a", 10, 20)
+            .Cas(1, "x", "a", "b", ok: true, 30, 40)
+            .GetWithVersion(2, "x", "b", 2, 50, 60)
+            .Delete(1, "x", 70, 80)
+            .Put(1, "x", "c", 90, 100)
+            .GetWithVersion(2, "x", "c", 1, 110, 120));
+        LinearizabilityResult result = AssertNotLinearizable(new HistoryBuilder()
+            .Put(1, "x", "a", 0, 10)
+            .Put(1, "x", "a2", 20, 30)
+            .GetWithVersion(2, "x", "a2", 1, 40, 50));
+        Assert.Contains("would read \"a2\" (version 2)", result.Explanation, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_version_CAS_succeeds_only_at_the_expected_version()
+    {
+        AssertLinearizable(new HistoryBuilder()
+            .CasVersion(1, "x", 0, "a", ok: true, 0, 10)
+            .CasVersion(2, "x", 0, "b", ok: false, 20, 30)
+            .CasVersion(2, "x", 1, "c", ok: true, 40, 50)
+            .GetWithVersion(3, "x", "c", 2, 60, 70));
+        LinearizabilityResult result = AssertNotLinearizable(new HistoryBuilder()
+            .Put(1, "x", "a", 0, 10)
+            .CasVersion(2, "x", 1, "b", ok: true, 20, 30)
+            .CasVersion(3, "x", 1, "c", ok: true, 40, 50));
+        Assert.Contains("not version 1", result.Explanation, StringComparison.Ordinal);
+
+        // Two concurrent swaps from the same version: exactly one may win.
+        AssertNotLinearizable(new HistoryBuilder()
+            .Put(1, "x", "a", 0, 10)
+            .CasVersion(2, "x", 1, "b", ok: true, 20, 40)
+            .CasVersion(3, "x", 1, "c", ok: true, 25, 35));
+    }
+
+    [Fact]
+    public void A_pending_version_CAS_may_or_may_not_have_happened()
+    {
+        AssertLinearizable(new HistoryBuilder()
+            .Put(1, "x", "a", 0, 10)
+            .CasVersion(2, "x", 1, "b", ok: false, 20, null)
+            .GetWithVersion(3, "x", "b", 2, 30, 40));
+        AssertLinearizable(new HistoryBuilder()
+            .Put(1, "x", "a", 0, 10)
+            .CasVersion(2, "x", 1, "b", ok: false, 20, null)
+            .GetWithVersion(3, "x", "a", 1, 30, 40));
+        AssertNotLinearizable(new HistoryBuilder()
+            .Put(1, "x", "a", 0, 10)
+            .CasVersion(2, "x", 2, "b", ok: false, 20, null)
+            .GetWithVersion(3, "x", "b", 2, 30, 40));
+    }
+
+    [Fact]
     public void A_Put_reported_as_failed_is_not_linearizable()
     {
         AssertNotLinearizable(new HistoryBuilder()

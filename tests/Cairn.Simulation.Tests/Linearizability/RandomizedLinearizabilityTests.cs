@@ -9,8 +9,10 @@ namespace Cairn.Simulation.Tests.Linearizability;
 /// </summary>
 public sealed class RandomizedLinearizabilityTests
 {
-    [Fact]
-    public void Histories_generated_from_a_sequential_register_are_linearizable()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Histories_generated_from_a_sequential_register_are_linearizable(bool versions)
     {
         for (ulong seed = 1; seed <= 200; seed++)
         {
@@ -23,16 +25,19 @@ public sealed class RandomizedLinearizabilityTests
                 keyCount: keyCount,
                 valueCount: 2 + random.Next(3),
                 pendingProbability: random.Chance(0.5) ? 0.05 : 0.0,
-                maxDurationTicks: 1 + random.Next(30));
+                maxDurationTicks: 1 + random.Next(30),
+                versions);
 
             LinearizabilityResult result = LinearizabilityChecker.Check(history);
 
-            Assert.True(result.Verdict == Verdict.Linearizable, $"seed {seed}: {result.Explanation}");
+            Assert.True(result.Verdict == Verdict.Linearizable, $"seed {seed} (versions: {versions}): {result.Explanation}");
         }
     }
 
-    [Fact]
-    public void Mutated_histories_get_the_verdict_of_the_brute_force_definition()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Mutated_histories_get_the_verdict_of_the_brute_force_definition(bool versions)
     {
         int rejected = 0;
         const int Runs = 600;
@@ -47,7 +52,8 @@ public sealed class RandomizedLinearizabilityTests
                 keyCount: 1 + random.Next(2),
                 valueCount: ValueCount,
                 pendingProbability: 0.2,
-                maxDurationTicks: 1 + random.Next(8));
+                maxDurationTicks: 1 + random.Next(8),
+                versions);
             if (random.Chance(0.8))
             {
                 history = RandomHistory.Mutate(history, random, ValueCount);
@@ -58,7 +64,7 @@ public sealed class RandomizedLinearizabilityTests
 
             Assert.True(
                 result.IsLinearizable == expected && result.Verdict != Verdict.Unknown,
-                $"seed {seed}: brute force says {(expected ? "linearizable" : "not linearizable")}, checker says {result.Verdict}\n"
+                $"seed {seed} (versions: {versions}): brute force says {(expected ? "linearizable" : "not linearizable")}, checker says {result.Verdict}\n"
                 + $"{result.Explanation}\n{string.Join('\n', history)}");
             rejected += expected ? 0 : 1;
         }

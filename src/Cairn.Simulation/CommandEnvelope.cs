@@ -1,0 +1,46 @@
+using Cairn.State;
+using Cairn.State.Codec;
+using Cairn.State.Kv;
+
+namespace Cairn.Simulation;
+
+/// <summary>
+/// The head of an encoded state-machine command (see docs/state-machine.md, "Codec"), and the bodies of the system
+/// commands that carry time: what the checkers need to know about a committed entry without trusting the machine.
+/// </summary>
+/// <param name="Module">The module byte.</param>
+/// <param name="Operation">The operation byte.</param>
+/// <param name="SessionId">The client session, or 0.</param>
+/// <param name="Sequence">The sequence number in the session, or 0.</param>
+/// <param name="System">For <c>ExpireLeases</c> and <c>PromoteLeader</c>: the command itself; null otherwise.</param>
+internal sealed record CommandEnvelope(byte Module, byte Operation, ulong SessionId, ulong Sequence, StateCommand? System)
+{
+    /// <summary>Whether the command only reads (a range or a lease time-to-live), which a session runs again on a retry.</summary>
+    public bool IsRead => Module == (byte)ModuleId.Kv && Operation is (byte)KvOperation.Range or (byte)KvOperation.LeaseTimeToLive;
+
+    /// <summary>Reads the envelope; null for an empty entry or bytes that are not a command the simulation wrote.</summary>
+    public static CommandEnvelope? TryRead(ReadOnlySpan<byte> bytes)
+    {
+        var reader = new StateReader(bytes);
+        ulong sequence = 0;
+        if (!reader.TryReadByte(out var version) || version != StateCodec.Version || !reader.TryReadByte(out var module)
+            || !reader.TryReadByte(out var operation) || !reader.TryReadVarUInt64(out var sessionId)
+            || (sessionId != 0 && !reader.TryReadVarUInt64(out sequence)))
+        {
+            return null;
+        }
+
+        StateCommand? system = null;
+        if (module == (byte)ModuleId.System && reader.TryReadVarUInt64(out var epoch) && reader.TryReadVarUInt64(out var nowMs))
+        {
+            system = operation switch
+            {
+                (byte)SystemOperation.ExpireLeases => new ExpireLeasesCommand(epoch, nowMs),
+                (byte)SystemOperation.PromoteLeader when reader.TryReadVarUInt64(out var graceMs) => new PromoteLeaderCommand(epoch, nowMs, graceMs),
+                _ => null,
+            };
+        }
+
+        return new CommandEnvelope(module, operation, sessionId, sequence, system);
+    }
+}

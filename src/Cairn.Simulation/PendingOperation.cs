@@ -1,0 +1,30 @@
+namespace Cairn.Simulation;
+
+/// <summary>A request a client has invoked and not yet seen answered; retries resend the same <see cref="Command"/>.</summary>
+/// <param name="HistoryId">Its id in the linearizability history (KV operations on the checked keys), or 0.</param>
+/// <param name="Kind">What it does.</param>
+/// <param name="Key">The key, for KV requests.</param>
+/// <param name="Value">The value written (unique in the run), for writes.</param>
+/// <param name="Expected">The value a compare-and-swap expects; null expects the key to be absent.</param>
+/// <param name="ExpectedVersion">The version a version compare-and-swap expects; 0 expects the key to be absent.</param>
+/// <param name="SessionId">The session it was sent in (0 for none).</param>
+/// <param name="Sequence">Its sequence number in that session (0 for none); retries reuse it.</param>
+/// <param name="LeaseId">The lease it acts on or attaches to, or 0.</param>
+/// <param name="TtlMs">The TTL a grant asks for.</param>
+/// <param name="Invoked">The tick the client first sent it.</param>
+/// <param name="ViaLog">For a Get: whether it is read through the log rather than by ReadIndex.</param>
+/// <param name="Command">The encoded command, identical on every retry (null for a ReadIndex Get).</param>
+internal sealed record PendingOperation(
+    int HistoryId,
+    ClientRequestKind Kind,
+    string Key,
+    string? Value,
+    string? Expected,
+    ulong ExpectedVersion,
+    ulong SessionId,
+    ulong Sequence,
+    ulong LeaseId,
+    ulong TtlMs,
+    long Invoked,
+    bool ViaLog,
+    byte[]? Command);
