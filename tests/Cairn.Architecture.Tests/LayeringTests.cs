@@ -21,6 +21,8 @@ public sealed class LayeringTests
         { "Cairn.Server", ["Cairn.Raft", "Cairn.Node", "Cairn.Storage", "Cairn.Transport", "Cairn.State", "Cairn.Api"] },
         { "Cairn.Resilience", [] },
         { "Cairn.Client", ["Cairn.Resilience"] },
+        { "Cairn.Client.ServiceDiscovery", ["Cairn.Client"] },
+        { "Cairn.Client.Grpc", ["Cairn.Client"] },
     };
 
     [Theory]

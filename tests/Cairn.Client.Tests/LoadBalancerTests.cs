@@ -117,6 +117,39 @@ public sealed class LoadBalancerTests
         Assert.Throws<InvalidOperationException>(() => default(EndpointLease).Release(EndpointCallResult.Success));
     }
 
+    [Fact]
+    public void A_pick_without_acquire_counts_nothing_and_acquire_counts_until_release()
+    {
+        var items = Endpoints.Create(2);
+        var balancer = new LoadBalancer(new StaticEndpointSource(items), new RoundRobinPicker(), timeProvider: _time);
+
+        Assert.True(balancer.TryPick(out var picked));
+        Assert.All(items, e => Assert.Equal(0, e.InFlight));
+
+        var lease = balancer.Acquire(picked);
+        Assert.Equal(1, picked.InFlight);
+        lease.Release(EndpointCallResult.Success);
+        Assert.Equal(0, picked.InFlight);
+        Assert.Equal(1, picked.TotalRequests);
+        Assert.False(new LoadBalancer(new StaticEndpointSource([]), timeProvider: _time).TryPick(out var none));
+        Assert.Null(none);
+    }
+
+    [Fact]
+    public void The_source_raises_changed_after_each_change_with_the_version_already_moved()
+    {
+        var items = Endpoints.Create(2);
+        var source = new StaticEndpointSource(items);
+        var seen = new List<long>();
+        source.Changed += (sender, _) => seen.Add(((EndpointSource)sender!).Version);
+
+        source.SetHealthy(items[0], false);
+        source.SetHealthy(items[0], false);
+        source.SetEndpoints([items[1]]);
+
+        Assert.Equal([1, 2], seen);
+    }
+
     [Theory]
     [InlineData(0, 10)]
     [InlineData(1001, 10)]

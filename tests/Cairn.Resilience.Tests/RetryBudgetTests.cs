@@ -6,6 +6,7 @@ using Cairn.TestKit;
 using Microsoft.Extensions.Time.Testing;
 using Polly;
 using Polly.CircuitBreaker;
+using Polly.Testing;
 
 namespace Cairn.Resilience.Tests;
 
@@ -183,6 +184,49 @@ public sealed class RetryBudgetTests
 
         Assert.Equal(1, recorder.Count("OnRetry"));
         Assert.Equal(1, recorder.Count(RetryBudgetEvents.Exhausted));
+    }
+
+    [Fact]
+    public void The_budgeted_retry_is_one_strategy_in_the_pipeline()
+    {
+        var pipeline = new ResiliencePipelineBuilder<int>().AddCairnBudgetedRetry(new CairnBudgetedRetryStrategyOptions<int>()).Build();
+
+        var strategy = Assert.Single(pipeline.GetPipelineDescriptor().Strategies);
+        Assert.IsType<Polly.Retry.RetryStrategyOptions<int>>(strategy.Options);
+        Assert.Equal("CairnBudgetedRetry", strategy.Options!.Name);
+    }
+
+    [Fact]
+    public void Clock_and_telemetry_set_on_the_builder_after_the_retry_was_added_are_the_ones_used()
+    {
+        var name = $"late-{Guid.NewGuid():N}";
+        using var recorder = new PollyEventRecorder(name);
+        var builder = new ResiliencePipelineBuilder().AddCairnBudgetedRetry(new()
+        {
+            MinRetriesPerSecond = 0.1,
+            BudgetWindow = TimeSpan.FromSeconds(10),
+            RetryRatio = 0,
+            Delay = TimeSpan.Zero,
+        });
+        builder.Name = name;
+        builder.TimeProvider = _time;
+        builder.ConfigureTelemetry(new Polly.Telemetry.TelemetryOptions());
+        var pipeline = builder.Build();
+        var attempts = 0;
+        void Fail() => Assert.Throws<InvalidOperationException>(() => pipeline.Execute<int>(() => { attempts++; throw new InvalidOperationException(); }));
+
+        // The floor allows one retry per 10 s window on the builder's (fake) clock: the first call gets one retry and
+        // is refused a second, the next is refused at once; once the window has passed, one retry again.
+        Fail();
+        Fail();
+        Assert.Equal(3, attempts);
+        Assert.Equal(2, recorder.Count(RetryBudgetEvents.Exhausted));
+
+        _time.Advance(TimeSpan.FromSeconds(11));
+        Fail();
+        Assert.Equal(5, attempts);
+        Assert.Equal(2, recorder.Count("OnRetry"));
+        Assert.Equal(3, recorder.Count(RetryBudgetEvents.Exhausted));
     }
 
     [Fact]

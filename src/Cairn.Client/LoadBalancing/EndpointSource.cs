@@ -15,6 +15,16 @@ public abstract class EndpointSource
     /// <summary>Gets a number that grows whenever the endpoints or their health change.</summary>
     public long Version => Volatile.Read(ref _version);
 
+    /// <summary>
+    /// Occurs after the endpoints or their health changed (after <see cref="Version"/> grew), for integrations that
+    /// push updates rather than poll <see cref="Version"/>, such as a gRPC resolver or a service-discovery change token.
+    /// </summary>
+    /// <remarks>
+    /// Raised synchronously on the thread that made the change, with no lock held. Handlers must be quick and must
+    /// not throw; several changes in a row may raise it several times, so handlers read the current state, not a delta.
+    /// </remarks>
+    public event EventHandler? Changed;
+
     /// <summary>Sets an endpoint's active health, e.g. from a probe or the service registry.</summary>
     /// <param name="endpoint">An endpoint of this source.</param>
     /// <param name="healthy">Whether it may receive traffic.</param>
@@ -28,6 +38,10 @@ public abstract class EndpointSource
         }
     }
 
-    /// <summary>Tells balancers to rebuild their view; call after publishing a new endpoint list.</summary>
-    protected void OnChanged() => Interlocked.Increment(ref _version);
+    /// <summary>Tells balancers to rebuild their view and raises <see cref="Changed"/>; call after publishing a new endpoint list.</summary>
+    protected void OnChanged()
+    {
+        Interlocked.Increment(ref _version);
+        Changed?.Invoke(this, EventArgs.Empty);
+    }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.InteropServices;
 
 namespace Cairn.Client.LoadBalancing;
@@ -59,17 +60,38 @@ public sealed class LoadBalancer
     /// <returns><see langword="false"/> when no endpoint is available.</returns>
     public bool TryAcquire(out EndpointLease lease)
     {
-        var endpoints = CurrentView().Endpoints;
-        if (endpoints is null)
+        if (!TryPick(out var endpoint))
         {
             lease = default;
             return false;
         }
 
-        var endpoint = _picker.Pick(endpoints);
-        endpoint.Enter();
-        lease = new EndpointLease(this, endpoint);
+        lease = Acquire(endpoint);
         return true;
+    }
+
+    /// <summary>
+    /// Picks an endpoint without counting a call on it. For integrations whose pick may be thrown away before the
+    /// call starts (a gRPC channel may discard a pick when the connection changes at that moment): they pick here and
+    /// call <see cref="Acquire"/> only when the call really starts, so a discarded pick leaks no in-flight count.
+    /// </summary>
+    /// <param name="endpoint">The chosen endpoint, or <see langword="null"/> when none is available.</param>
+    /// <returns><see langword="false"/> when no endpoint is available.</returns>
+    public bool TryPick([NotNullWhen(true)] out BackendEndpoint? endpoint)
+    {
+        var endpoints = CurrentView().Endpoints;
+        endpoint = endpoints is null ? null : _picker.Pick(endpoints);
+        return endpoint is not null;
+    }
+
+    /// <summary>Counts a call as in flight on an endpoint that <see cref="TryPick"/> returned.</summary>
+    /// <param name="endpoint">An endpoint of this balancer's source.</param>
+    /// <returns>The hold on the endpoint; release it once in a <see langword="finally"/> block.</returns>
+    public EndpointLease Acquire(BackendEndpoint endpoint)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        endpoint.Enter();
+        return new EndpointLease(this, endpoint);
     }
 
     internal void Complete(BackendEndpoint endpoint, EndpointCallResult result)

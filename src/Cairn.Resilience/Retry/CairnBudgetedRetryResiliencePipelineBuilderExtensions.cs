@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Polly;
 using Polly.Retry;
 
@@ -7,35 +8,50 @@ namespace Cairn.Resilience.Retry;
 public static class CairnBudgetedRetryResiliencePipelineBuilderExtensions
 {
     /// <summary>
-    /// Adds two strategies: an outer one that records each call in the <see cref="RetryBudget"/>, then Polly's retry,
-    /// which retries only while the budget allows and waits for Retry-After advice when there is one.
+    /// Adds Polly's retry, which records each call in the <see cref="RetryBudget"/>, retries only while the budget
+    /// allows, and waits for Retry-After advice when there is one. One strategy, so it costs what Polly's retry costs
+    /// plus one atomic increment per call.
     /// </summary>
     /// <param name="builder">The builder.</param>
     /// <param name="options">The options, validated now.</param>
     /// <returns>The same builder.</returns>
-    /// <exception cref="System.ComponentModel.DataAnnotations.ValidationException">The options are invalid.</exception>
+    /// <exception cref="ValidationException">The options are invalid.</exception>
     public static ResiliencePipelineBuilder AddCairnBudgetedRetry(this ResiliencePipelineBuilder builder, CairnBudgetedRetryStrategyOptions options)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(options);
-        var binding = new BudgetedRetryBinding<object>(options);
-        return builder.AddStrategy(binding.CreateBudgetStrategy, options).AddRetry(binding.CreateRetryOptions<RetryStrategyOptions>());
+        Validate(options);
+        var binding = new BudgetedRetryBinding<object>(builder, options);
+        return builder.AddRetry(binding.CreateRetryOptions<RetryStrategyOptions>());
     }
 
     /// <summary>
-    /// Adds two strategies: an outer one that records each call in the <see cref="RetryBudget"/>, then Polly's retry,
-    /// which retries only while the budget allows and waits for Retry-After advice when there is one.
+    /// Adds Polly's retry, which records each call in the <see cref="RetryBudget"/>, retries only while the budget
+    /// allows, and waits for Retry-After advice when there is one. One strategy, so it costs what Polly's retry costs
+    /// plus one atomic increment per call.
     /// </summary>
     /// <typeparam name="TResult">The result type of the pipeline.</typeparam>
     /// <param name="builder">The builder.</param>
     /// <param name="options">The options, validated now.</param>
     /// <returns>The same builder.</returns>
-    /// <exception cref="System.ComponentModel.DataAnnotations.ValidationException">The options are invalid.</exception>
+    /// <exception cref="ValidationException">The options are invalid.</exception>
     public static ResiliencePipelineBuilder<TResult> AddCairnBudgetedRetry<TResult>(this ResiliencePipelineBuilder<TResult> builder, CairnBudgetedRetryStrategyOptions<TResult> options)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        Validate(options);
+        var binding = new BudgetedRetryBinding<TResult>(builder, options);
+        return builder.AddRetry(binding.CreateRetryOptions<RetryStrategyOptions<TResult>>());
+    }
+
+    // The budget's ranges live on Cairn's options, which Polly never sees (it validates the retry options it is
+    // given), so they are checked here, with Polly's exception and message style.
+    private static void Validate<TResult>(CairnBudgetedRetryStrategyOptions<TResult> options)
+    {
         ArgumentNullException.ThrowIfNull(options);
-        var binding = new BudgetedRetryBinding<TResult>(options);
-        return builder.AddStrategy(binding.CreateBudgetStrategy, options).AddRetry(binding.CreateRetryOptions<RetryStrategyOptions<TResult>>());
+        var results = new List<ValidationResult>();
+        if (!Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true))
+        {
+            throw new ValidationException(
+                $"The '{options.GetType().Name}' are invalid.{Environment.NewLine}{string.Join(Environment.NewLine, results.Select(r => $"- {r.ErrorMessage}"))}");
+        }
     }
 }
