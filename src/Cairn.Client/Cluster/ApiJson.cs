@@ -203,5 +203,4 @@ internal static partial class ApiJson
 
     [GeneratedRegex(@"^(?<field>[A-Za-z][\w.\[\]-]*)(?:: | is | \d+ is )", RegexOptions.CultureInvariant)]
     private static partial Regex FieldPattern();
-
 }

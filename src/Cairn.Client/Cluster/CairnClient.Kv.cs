@@ -10,7 +10,7 @@ public sealed partial class CairnClient
     /// <param name="consistency">Linearizable (default) or stale.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The key, or null when it does not exist.</returns>
-    /// <exception cref="ArgumentException">The key is empty.</exception>
+    /// <exception cref="ArgumentException">The key is empty or has a <c>.</c> or <c>..</c> segment (see <see cref="CairnClient"/>).</exception>
     /// <exception cref="CairnException"><see cref="CairnErrorCode.TooLarge"/> for a key over the limit; transient codes after the retries.</exception>
     public Task<KeyValue?> GetAsync(string key, ReadConsistency consistency = ReadConsistency.Linearizable, CancellationToken cancellationToken = default)
     {
@@ -41,6 +41,7 @@ public sealed partial class CairnClient
     /// <param name="leaseId">A lease to attach the key to (deleted when it expires), or 0.</param>
     /// <param name="cancellationToken">Cancels the call; the write may still have been applied.</param>
     /// <returns>The cluster revision of the write.</returns>
+    /// <exception cref="ArgumentException">The key is empty or has a <c>.</c> or <c>..</c> segment.</exception>
     /// <exception cref="CairnException"><see cref="CairnErrorCode.TooLarge"/>, <see cref="CairnErrorCode.InvalidArgument"/>,
     /// <see cref="CairnErrorCode.LeaseNotFound"/>; transient codes after the retries.</exception>
     public Task<long> PutAsync(string key, ReadOnlyMemory<byte> value, long leaseId = 0, CancellationToken cancellationToken = default)

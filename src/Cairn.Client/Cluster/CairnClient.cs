@@ -16,7 +16,7 @@ namespace Cairn.Client.Cluster;
 /// <see cref="OperationCanceledException"/>).
 /// </para>
 /// <para>
-/// Exactly-once writes: every write (put, delete, transaction, lease grant, keep-alive, revoke) carries a client
+/// Exactly-once writes: every write (put, delete, transaction, compaction, lease grant, keep-alive, revoke) carries a client
 /// session, opened lazily with <c>POST /v1/session</c>, and the next sequence number of that session, kept across the
 /// call's retries; the server applies a number once and answers a retry with the first answer (Raft thesis §6.3). A
 /// session carries one write at a time, so concurrent writes use up to <see cref="CairnClientOptions.MaxConcurrentWrites"/>
@@ -26,7 +26,8 @@ namespace Cairn.Client.Cluster;
 /// </para>
 /// <para>
 /// Errors are <see cref="CairnException"/> with a <see cref="CairnErrorCode"/>; argument errors found locally are
-/// <see cref="ArgumentException"/>. After <see cref="Dispose"/> calls throw <see cref="ObjectDisposedException"/> and
+/// <see cref="ArgumentException"/> (for example a key with a <c>.</c> or <c>..</c> segment between slashes, which URL
+/// normalization would remove from the path: reach such keys with <see cref="TxnAsync"/>). After <see cref="Dispose"/> calls throw <see cref="ObjectDisposedException"/> and
 /// open watches end.
 /// </para>
 /// </remarks>

@@ -10,7 +10,7 @@ internal sealed class LosingFirstResponseHandler(Func<HttpRequestMessage, bool> 
 {
     private int _lost;
 
-    public ConcurrentQueue<(string? Session, string? Sequence)> Matched { get; } = new();
+    public ConcurrentQueue<(string? Session, string? Sequence, string Outcome)> Matched { get; } = new();
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -20,15 +20,17 @@ internal sealed class LosingFirstResponseHandler(Func<HttpRequestMessage, bool> 
             return response;
         }
 
-        Matched.Enqueue((Header(request, "Cairn-Session"), Header(request, "Cairn-Sequence")));
+        // Read the whole answer first, so the server certainly finished the request before the client "loses" it.
+        await response.Content.LoadIntoBufferAsync(cancellationToken);
+        var outcome = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellationToken)}";
         if (Interlocked.Exchange(ref _lost, 1) == 0)
         {
-            // Read the whole answer first, so the server certainly finished the request before the client "loses" it.
-            await response.Content.ReadAsByteArrayAsync(cancellationToken);
+            Matched.Enqueue((Header(request, "Cairn-Session"), Header(request, "Cairn-Sequence"), "lost: " + outcome));
             response.Dispose();
             throw new HttpRequestException("simulated: the connection broke before the answer arrived");
         }
 
+        Matched.Enqueue((Header(request, "Cairn-Session"), Header(request, "Cairn-Sequence"), outcome));
         return response;
     }
 
