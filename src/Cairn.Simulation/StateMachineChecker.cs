@@ -22,6 +22,8 @@ internal sealed class StateMachineChecker
     private readonly Action<string> _fail;
     private readonly Dictionary<ulong, ulong> _fingerprints = [];
     private readonly Dictionary<ulong, (ulong Hash, NodeId Node)> _snapshots = [];
+    // A replica that diverged once differs at every later index: it is reported once per life.
+    private readonly HashSet<(NodeId Node, int Incarnation)> _diverged = [];
     private readonly Func<ulong, ulong, PendingOperation?> _request;
     private ulong _lastIndex;
 
@@ -48,7 +50,7 @@ internal sealed class StateMachineChecker
         var fingerprint = Fingerprint(result);
         if (_fingerprints.TryGetValue(index, out var first))
         {
-            if (first != fingerprint)
+            if (first != fingerprint && _diverged.Add((node.Id, node.Incarnation)))
             {
                 _fail($"replicas diverge: {node.Id} answered index {index} with {result.Response} at revision {result.Revision} ({result.Events.Count} events), unlike the first replica to apply it");
             }
@@ -74,7 +76,7 @@ internal sealed class StateMachineChecker
     public void OnSnapshot(SimulatedNode node, ulong index, byte[] snapshot)
     {
         var hash = XxHash3.HashToUInt64(snapshot);
-        if (_snapshots.TryGetValue(index, out var other) && other.Hash != hash)
+        if (_snapshots.TryGetValue(index, out var other) && other.Hash != hash && _diverged.Add((node.Id, node.Incarnation)))
         {
             _fail($"replicas diverge: {node.Id}'s snapshot at index {index} differs from {other.Node}'s");
         }
