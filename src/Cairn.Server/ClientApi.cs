@@ -31,17 +31,17 @@ internal sealed partial class ClientApi(CairnServer server, CommandGateway gatew
         app.MapGet("/v1/status", StatusAsync);
         app.MapGet("/v1/kv", RangeAsync);
         app.MapPost("/v1/kv/txn", TxnAsync);
-        app.MapPost("/v1/kv/compact", (ulong? revision, CancellationToken ct) => revision is null or 0
+        app.MapPost("/v1/kv/compact", (ulong? revision, HttpRequest request, CancellationToken ct) => revision is null or 0
             ? Task.FromResult(Error(StatusCodes.Status400BadRequest, "invalid_argument", "revision: required, the oldest revision to keep"))
-            : ProposeAsync(new KvCompactCommand(revision.Value), ct));
+            : ProposeAsync(new KvCompactCommand(revision.Value), ct, request));
         app.MapGet("/v1/kv/{**key}", GetAsync);
         app.MapPut("/v1/kv/{**key}", PutAsync);
         app.MapDelete("/v1/kv/{**key}", DeleteAsync);
-        app.MapPost("/v1/lease/grant", (ulong? ttl, CancellationToken ct) => ttl is null or 0
+        app.MapPost("/v1/lease/grant", (ulong? ttl, HttpRequest request, CancellationToken ct) => ttl is null or 0
             ? Task.FromResult(Error(StatusCodes.Status400BadRequest, "invalid_argument", "ttl: required, in seconds, at least 1"))
-            : ProposeAsync(new LeaseGrantCommand(0, ttl.Value * 1000), ct));
-        app.MapPost("/v1/lease/{id}/keepalive", (ulong id, CancellationToken ct) => ProposeAsync(new LeaseKeepAliveCommand(id), ct));
-        app.MapDelete("/v1/lease/{id}", (ulong id, CancellationToken ct) => ProposeAsync(new LeaseRevokeCommand(id), ct));
+            : ProposeAsync(new LeaseGrantCommand(0, ttl.Value * 1000), ct, request));
+        app.MapPost("/v1/lease/{id}/keepalive", (ulong id, HttpRequest request, CancellationToken ct) => ProposeAsync(new LeaseKeepAliveCommand(id), ct, request));
+        app.MapDelete("/v1/lease/{id}", (ulong id, HttpRequest request, CancellationToken ct) => ProposeAsync(new LeaseRevokeCommand(id), ct, request));
         app.MapGet("/v1/lease/{id}", (ulong id, CancellationToken ct) => QueryAsync(new LeaseTimeToLiveCommand(id, Keys: true), "linearizable", single: false, ct));
         app.MapGet("/v1/watch", WatchAsync);
         app.MapPost("/v1/session", (CancellationToken ct) => ProposeAsync(new RegisterSessionCommand(), ct));
