@@ -4,7 +4,7 @@ using System.Text.Json;
 
 namespace Cairn.Cli.Commands;
 
-/// <summary><c>cairn kv put|get|del|ls</c>: the key-value store from the command line.</summary>
+/// <summary><c>cairn kv put|get|del|ls|watch|txn|compact</c>: the key-value store from the command line.</summary>
 internal static class KvCommand
 {
     public static Command Create(Option<string?> endpoints, Option<string> output)
@@ -86,7 +86,16 @@ internal static class KvCommand
             Cli.Print(parse.GetValue(output)!, body, j => j.GetProperty("succeeded").GetBoolean() ? "SUCCEEDED" : "FAILED");
         }));
 
-        return new Command("kv", "Read, write and watch keys.") { put, get, del, ls, watch, txn };
+        var revision = new Argument<ulong>("revision") { Description = "The oldest revision watches may still start from." };
+        var compact = new Command("compact", "Discard watch history before a revision.") { revision };
+        compact.SetAction((parse, ct) => Cli.RunAsync(parse, endpoints, async client =>
+        {
+            var (status, json) = await client.SendAsync(HttpMethod.Post, $"/v1/kv/compact?revision={parse.GetValue(revision)}", [], ct).ConfigureAwait(false);
+            Cli.EnsureSuccess(status, json);
+            Cli.Print(parse.GetValue(output)!, json, j => $"compacted at revision {j.GetProperty("compactRevision")}");
+        }));
+
+        return new Command("kv", "Read, write and watch keys.") { put, get, del, ls, watch, txn, compact };
     }
 
     private static string KvPath(string key) => "/v1/kv/" + string.Join('/', key.Split('/').Select(Uri.EscapeDataString));
