@@ -72,7 +72,7 @@ public sealed partial class ClusterSimulation
         var expectedVersion = kind == ClientRequestKind.CompareVersionAndSwap ? client.LastSeenVersion.GetValueOrDefault(key) : 0;
         var ttlMs = kind == ClientRequestKind.LeaseGrant ? _leaseTtlsMs[_random.Next(_leaseTtlsMs.Length)] : 0;
         var leaseId = kind == ClientRequestKind.LeaseGrant ? 0 : client.LeaseId;
-        var viaLog = kind != ClientRequestKind.Get || _random.Chance(0.2);
+        var viaLog = kind != ClientRequestKind.Get || _random.Chance(0.1);
         var sequence = viaLog ? client.NextSequence++ : 0;
         var sessionId = viaLog ? client.SessionId : 0;
         var operation = new PendingOperation(
@@ -96,10 +96,10 @@ public sealed partial class ClusterSimulation
         var hasLease = client.LeaseId != 0;
         return _random.Next(100) switch
         {
-            < 30 => ClientRequestKind.Get,
-            < 48 => ClientRequestKind.Put,
-            < 59 => ClientRequestKind.CompareAndSwap,
-            < 70 => ClientRequestKind.CompareVersionAndSwap,
+            < 35 => ClientRequestKind.Get,
+            < 51 => ClientRequestKind.Put,
+            < 61 => ClientRequestKind.CompareAndSwap,
+            < 71 => ClientRequestKind.CompareVersionAndSwap,
             < 78 => ClientRequestKind.Delete,
             < 92 => hasLease ? ClientRequestKind.PutOnLease : ClientRequestKind.LeaseGrant,
             < 97 when hasLease => ClientRequestKind.LeaseTimeToLive,

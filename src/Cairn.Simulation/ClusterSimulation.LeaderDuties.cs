@@ -36,8 +36,9 @@ public sealed partial class ClusterSimulation
         {
             ProposeDuty(node, new PromoteLeaderCommand(term, ClockMs(node), GraceMs), response =>
             {
-                if (response is LeaderPromotedResponse)
+                if (response is LeaderPromotedResponse promoted)
                 {
+                    Record($"{node.Id} promoted in t{term}: leases extended by {GraceMs} ms, committed time {promoted.CommittedTimeMs} ms");
                     node.PromotedTerm = term;
                     node.NextSweepAt = _now + SweepIntervalTicks;
                     _promotions++;

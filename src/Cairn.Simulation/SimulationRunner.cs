@@ -75,8 +75,11 @@ public static class SimulationRunner
         ArgumentNullException.ThrowIfNull(result);
         var verdict = result.Violations.Count == 0 ? "all checks passed" : $"{result.Violations.Count} violations";
         return string.Create(CultureInfo.InvariantCulture,
-            $"seed {result.Seed}: {result.Steps} steps, {result.Elections} elections (highest term {result.HighestTerm}), {result.Faults} faults, {result.CompletedOperations}/{result.Operations} client ops answered, {result.RetriesDeduplicated} retries deduplicated, {result.LeasesExpired}/{result.LeasesGranted} leases expired, {result.WatchEventsChecked} watch events checked ({result.WatchResumes} resumes), committed to index {result.CommittedIndex}, {verdict}");
+            $"seed {result.Seed}: {result.Steps} steps, {result.Elections} elections (highest term {result.HighestTerm}), {result.Faults} faults, {result.CompletedOperations}/{result.Operations} client ops answered, {result.RetriesDeduplicated} retries deduplicated, {result.LeasesExpired}/{result.LeasesGranted} leases expired{ShortestLife(result)}, {result.WatchEventsChecked} watch events checked ({result.WatchResumes} resumes), committed to index {result.CommittedIndex}, {verdict}");
     }
+
+    private static string ShortestLife(SimulationResult result) =>
+        result.ShortestLeaseLifeMarginMs is long margin ? string.Create(CultureInfo.InvariantCulture, $" (shortest life TTL{margin:+0;-0;+0} ms)") : "";
 
     /// <summary>Runs one seed; a simulator that throws is reported as a violation of that seed, so the seed is printed.</summary>
     private static SimulationResult RunOne(SimulationOptions options)
