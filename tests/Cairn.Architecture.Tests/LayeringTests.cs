@@ -21,6 +21,7 @@ public sealed class LayeringTests
         { "Cairn.Server", ["Cairn.Raft", "Cairn.Node", "Cairn.Storage", "Cairn.Transport", "Cairn.State", "Cairn.Api"] },
         { "Cairn.Resilience", [] },
         { "Cairn.Client", ["Cairn.Resilience"] },
+        { "Cairn.Resilience.Cluster", ["Cairn.Resilience", "Cairn.Client"] },
         { "Cairn.Client.ServiceDiscovery", ["Cairn.Client"] },
         { "Cairn.Client.Grpc", ["Cairn.Client"] },
     };
