@@ -158,6 +158,10 @@ internal sealed partial class MemberDirectory : IAsyncDisposable
         {
             // No leader yet, or it is unreachable: the next refresh tries again.
         }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The request timed out: the next refresh tries again.
+        }
     }
 
     [LoggerMessage(EventId = 4200, Level = LogLevel.Information, Message = "published member {Name} with client URL {ClientUrl}")]
