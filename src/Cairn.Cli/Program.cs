@@ -21,6 +21,7 @@ var root = new RootCommand("Cairn: a Raft-replicated coordination and messaging 
     LeaderCommand.Create(endpoints, output),
     MemberCommand.Create(endpoints, output),
     StatusCommand.Create(endpoints, output),
+    BenchCommand.Create(endpoints, output),
     SimulateCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

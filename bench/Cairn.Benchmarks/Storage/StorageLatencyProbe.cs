@@ -34,6 +34,19 @@ public static class StorageLatencyProbe
         output.WriteLine($"recovery of a {bytes / (1 << 20)} MiB log ({bytes / (256 + 21)} entries of 256 B): {seconds:F2} s ({bytes / (1 << 20) / seconds:F0} MiB/s)");
     }
 
+    /// <summary>
+    /// Only the raw limit: <paramref name="count"/> 4 KiB writes, each followed by fdatasync, on a growing file and on a
+    /// preallocated synced file in <paramref name="directory"/>, as two lines with p50 and p99 (bench/compare-etcd.sh).
+    /// </summary>
+    public static void RunRaw(string directory, int count, TextWriter output)
+    {
+        Directory.CreateDirectory(directory);
+        var rawGrowing = RawLoop(Path.Combine(directory, "raw-growing"), preallocate: false, count);
+        var rawPrealloc = RawLoop(Path.Combine(directory, "raw-prealloc"), preallocate: true, count);
+        output.WriteLine($"raw 4 KiB write + fdatasync, growing file:      p50 {rawGrowing.P50:F3} ms  p99 {rawGrowing.P99:F3} ms  {rawGrowing.PerSecond:F0} syncs/s");
+        output.WriteLine($"raw 4 KiB write + fdatasync, preallocated file: p50 {rawPrealloc.P50:F3} ms  p99 {rawPrealloc.P99:F3} ms  {rawPrealloc.PerSecond:F0} syncs/s");
+    }
+
     private static Latency RawLoop(string path, bool preallocate, int count)
     {
         File.Delete(path);
