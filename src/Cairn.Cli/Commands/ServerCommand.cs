@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using Cairn.Server;
 using Microsoft.Extensions.Logging;
 
@@ -16,7 +17,7 @@ internal static class ServerCommand
         var cluster = Flag("--initial-cluster", "CAIRN_INITIAL_CLUSTER", "name=peerUrl,... of every founding member (with state existing: every current member, this one included).", "n1=http://127.0.0.1:2380");
         var state = Flag("--initial-cluster-state", "CAIRN_INITIAL_CLUSTER_STATE", "new (found a cluster) or existing (join one).", "new");
         var grpcUrls = Flag("--listen-grpc-urls", "CAIRN_LISTEN_GRPC_URLS", "gRPC address (cleartext HTTP/2); default: the client port plus 10000.", "");
-        var snapshotCount = Flag("--snapshot-count", "CAIRN_SNAPSHOT_COUNT", "Applied entries between snapshots (which compact the log).", "10000");
+        var snapshotCount = Flag("--snapshot-count", "CAIRN_SNAPSHOT_COUNT", "Applied entries between snapshots (which compact the log).", "100000");
         var retention = Flag("--auto-compaction-retention", "CAIRN_AUTO_COMPACTION_RETENTION", "Revisions of watch history kept by periodic compaction; 0 turns it off.", "100000");
         var command = new Command("server", "Run one Cairn node.") { name, dataDir, clientUrls, peerUrls, grpcUrls, cluster, state, snapshotCount, retention };
         command.SetAction(async (parse, cancellationToken) =>
@@ -53,14 +54,21 @@ internal static class ServerCommand
                     o.SingleLine = true;
                     o.TimestampFormat = "HH:mm:ss.fff ";
                 }));
+            // SIGTERM (from a supervisor, systemd, Kubernetes) stops the node as Ctrl+C does.
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+            {
+                context.Cancel = true;
+                stop.Cancel();
+            });
             var server = new CairnServer(options, loggers);
             await using (server.ConfigureAwait(false))
             {
-                await server.StartAsync(cancellationToken).ConfigureAwait(false);
+                await server.StartAsync(stop.Token).ConfigureAwait(false);
                 try
                 {
                     // Returns only if the node stops on its own: a fatal error, logged by the node.
-                    await server.Completion.WaitAsync(cancellationToken).ConfigureAwait(false);
+                    await server.Completion.WaitAsync(stop.Token).ConfigureAwait(false);
                     return 1;
                 }
                 catch (OperationCanceledException)
