@@ -52,7 +52,7 @@ public sealed partial class ClusterSimulation
         if (client.SessionId == 0)
         {
             var register = StateCodec.EncodeCommand(new RegisterSessionCommand());
-            return new PendingOperation(0, ClientRequestKind.RegisterSession, "", null, null, 0, 0, 0, 0, 0, _now, true, register);
+            return new PendingOperation(0, ClientRequestKind.RegisterSession, "", null, null, 0, 0, 0, 0, 0, _now, register);
         }
 
         var kind = PickKind(client);
@@ -76,7 +76,7 @@ public sealed partial class ClusterSimulation
         var sequence = viaLog ? client.NextSequence++ : 0;
         var sessionId = viaLog ? client.SessionId : 0;
         var operation = new PendingOperation(
-            IsChecked(kind) ? id : 0, kind, key, value, expected, expectedVersion, sessionId, sequence, leaseId, ttlMs, _now, viaLog, null);
+            IsChecked(kind) ? id : 0, kind, key, value, expected, expectedVersion, sessionId, sequence, leaseId, ttlMs, _now, null);
         operation = operation with { Command = viaLog ? StateCodec.EncodeCommand(ToCommand(operation), sessionId, sequence) : null };
         if (sessionId != 0)
         {

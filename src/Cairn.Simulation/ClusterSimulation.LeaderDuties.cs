@@ -1,14 +1,16 @@
 using Cairn.Node;
 using Cairn.Raft;
 using Cairn.State;
+using Cairn.State.Kv;
 
 namespace Cairn.Simulation;
 
 // What only a leader does, as the server's LeaderDuties do it, but on the simulated clock: on becoming leader it
 // commits PromoteLeader (its term as the epoch, its clock, one election timeout of grace), then every sweep interval
 // it commits ExpireLeases carrying its clock, which advances committed time and expires what is due — again at once
-// when the machine says more is due. One duty at a time; a deposed or paused leader's late duties race the new
-// leader's, as they would in production.
+// when the machine says more is due — and now and then compacts the watch history down to the run's retention when it
+// holds more than twice that. One duty at a time; a deposed or paused leader's late duties race the new leader's, as
+// they would in production.
 public sealed partial class ClusterSimulation
 {
     /// <summary>Simulated milliseconds per tick: an election timeout of 10 ticks is 100 ms.</summary>
@@ -16,6 +18,9 @@ public sealed partial class ClusterSimulation
 
     /// <summary>Ticks between two sweeps of a leader (100 ms, the server's <c>LeaderDuties.Interval</c>).</summary>
     private const int SweepIntervalTicks = 10;
+
+    /// <summary>Ticks between two checks of whether the history is due for compaction.</summary>
+    private const int CompactionCheckTicks = 100;
 
     private int _promotions;
 
@@ -55,6 +60,15 @@ public sealed partial class ClusterSimulation
                     node.NextSweepAt = _now;
                 }
             });
+        }
+        else if (_compactionRetention > 0 && _now >= node.NextCompactionCheckAt)
+        {
+            node.NextCompactionCheckAt = _now + CompactionCheckTicks;
+            var state = node.Machine!.State;
+            if (state.Revision > state.Kv.CompactRevision + (2 * _compactionRetention))
+            {
+                ProposeDuty(node, new KvCompactCommand(state.Revision - _compactionRetention), _ => { });
+            }
         }
     }
 

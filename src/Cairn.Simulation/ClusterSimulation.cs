@@ -37,9 +37,11 @@ public sealed partial class ClusterSimulation
     private readonly double _leaderCrashAfterCommitChance;
     private readonly double _faultChance;
     // The state machine's settings are the cluster's (the same on every node); a short watch history makes compaction,
-    // and a short session timeout makes session expiry, part of some runs. The hub's buffer decides how often a slow
+    // and a short session timeout makes session expiry, part of some runs. The leaders compact the history to the
+    // retention (0: never), as the server's AutoCompactionRetention does. The hub's buffer decides how often a slow
     // watcher lags.
     private readonly StateMachineOptions _stateOptions;
+    private readonly ulong _compactionRetention;
     private readonly WatchHubOptions _hubOptions;
     private long _now;
     private int _faults;
@@ -62,6 +64,7 @@ public sealed partial class ClusterSimulation
             MaxHistoryEvents = new[] { 40, 400, 100_000 }[_random.Next(3)],
             SessionTimeoutMs = new ulong[] { 3_000, 600_000 }[_random.Next(2)],
         };
+        _compactionRetention = new ulong[] { 0, 30, 300 }[_random.Next(3)];
         _hubOptions = new WatchHubOptions { SubscriberBufferEvents = new[] { 4, 64, 1_024 }[_random.Next(3)] };
         _state = new StateMachineChecker(
             violation => _checker.Fail(_now, violation),
@@ -84,7 +87,7 @@ public sealed partial class ClusterSimulation
         _watchers.Add(new SimulatedWatcher(2, [(byte)(_random.Chance(0.5) ? 'l' : 'a')], _random.Chance(0.5), new[] { 1, 5 }[_random.Next(2)]));
     }
 
-    /// <summary>Runs the safety phase, then the liveness phase, then checks the client history.</summary>
+    /// <summary>Runs the safety phase, then the liveness phase, then checks the watchers and the client history.</summary>
     public SimulationResult Run()
     {
         for (var step = 0; step < _options.Steps; step++)
@@ -142,12 +145,11 @@ public sealed partial class ClusterSimulation
     private void StartNode(SimulatedNode node)
     {
         var started = false;
-        SimulatedStateMachine? machine = null;
-        machine = new SimulatedStateMachine(
+        var machine = new SimulatedStateMachine(
             _stateOptions,
             new WatchHub(_hubOptions),
             (previous, entry) => OnApplying(node, previous, entry),
-            (entry, result) => _state.OnApplied(_now, node, entry, result, machine!.State),
+            (entry, result, state) => _state.OnApplied(_now, node, entry, result, state),
             (index, snapshot) => _state.OnSnapshot(node, index, snapshot),
             restored =>
             {

@@ -12,8 +12,8 @@ namespace Cairn.Simulation;
 /// <param name="LeaseId">The lease it acts on or attaches to, or 0.</param>
 /// <param name="TtlMs">The TTL a grant asks for.</param>
 /// <param name="Invoked">The tick the client first sent it.</param>
-/// <param name="ViaLog">For a Get: whether it is read through the log rather than by ReadIndex.</param>
-/// <param name="Command">The encoded command, identical on every retry (null for a ReadIndex Get).</param>
+/// <param name="Command">The encoded command, identical on every retry; null for a Get read by ReadIndex rather than
+/// through the log.</param>
 internal sealed record PendingOperation(
     int HistoryId,
     ClientRequestKind Kind,
@@ -26,5 +26,4 @@ internal sealed record PendingOperation(
     ulong LeaseId,
     ulong TtlMs,
     long Invoked,
-    bool ViaLog,
     byte[]? Command);

@@ -60,6 +60,9 @@ internal sealed class SimulatedNode(NodeId id, NodeOptions options)
     /// <summary>The tick at which the leader proposes its next sweep (<c>ExpireLeases</c>).</summary>
     public long NextSweepAt { get; set; }
 
+    /// <summary>The tick at which the leader next checks whether the watch history is due for compaction.</summary>
+    public long NextCompactionCheckAt { get; set; }
+
     public void Start(ulong seed, ulong clockOffsetMs, SimulatedStateMachine machine, CheckedDisk disk, Action<Message> send)
     {
         Incarnation++;
@@ -68,6 +71,7 @@ internal sealed class SimulatedNode(NodeId id, NodeOptions options)
         PromotedTerm = 0;
         DutyInFlight = false;
         NextSweepAt = 0;
+        NextCompactionCheckAt = 0;
         Loop = new NodeLoop(Options, disk, machine, new SplitMix64(seed), send);
         HighestCommit = LogIndex.Zero;
         JustElected = false;

@@ -16,7 +16,7 @@ internal sealed class SimulatedStateMachine(
     StateMachineOptions options,
     WatchHub watches,
     Action<LogIndex, Entry> applying,
-    Action<Entry, ApplyResult> applied,
+    Action<Entry, ApplyResult, StateMachine> applied,
     Action<ulong, byte[]> snapshotted,
     Action<StateMachine> restored) : IStateMachine
 {
@@ -33,7 +33,7 @@ internal sealed class SimulatedStateMachine(
         var command = entry.Kind == EntryKind.Command ? entry.Data.Span : ReadOnlySpan<byte>.Empty;
         var result = State.Apply(entry.Index.Value, command);
         watches.Publish(result);
-        applied(entry, result);
+        applied(entry, result, State);
         return result;
     }
 

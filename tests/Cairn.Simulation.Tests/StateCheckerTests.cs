@@ -127,7 +127,7 @@ public sealed class StateCheckerTests
         public PendingOperation Request(ClientRequestKind kind, ulong leaseId, ulong ttlMs = 0, ulong? sequence = null)
         {
             Sequence = sequence ?? Sequence + 1;
-            return new PendingOperation(0, kind, "", null, null, 0, SessionId, Sequence, leaseId, ttlMs, 0, true, null);
+            return new PendingOperation(0, kind, "", null, null, 0, SessionId, Sequence, leaseId, ttlMs, 0, null);
         }
 
         /// <summary>Grants a lease at committed time 200 and puts <see cref="_key"/> on it.</summary>
