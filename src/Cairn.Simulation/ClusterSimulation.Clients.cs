@@ -15,7 +15,7 @@ namespace Cairn.Simulation;
 public sealed partial class ClusterSimulation
 {
     private static readonly string[] _keys = ["a", "b", "c"];
-    private static readonly ulong[] _leaseTtlsMs = [150, 300, 600, 1_500];
+    private static readonly ulong[] _leaseTtlsMs = [250, 600, 1_500, 4_000];
     private readonly List<KvOperation> _abandoned = [];
     private int _operationCount;
 
@@ -93,15 +93,19 @@ public sealed partial class ClusterSimulation
             return ClientRequestKind.LeaseKeepAlive;
         }
 
+        // A client back from thinking mostly reads first: on a node deposed meanwhile, that is the read that goes stale.
+        var thought = client.Thought;
+        client.Thought = false;
         var hasLease = client.LeaseId != 0;
         return _random.Next(100) switch
         {
             < 35 => ClientRequestKind.Get,
-            < 51 => ClientRequestKind.Put,
-            < 61 => ClientRequestKind.CompareAndSwap,
-            < 71 => ClientRequestKind.CompareVersionAndSwap,
-            < 78 => ClientRequestKind.Delete,
-            < 92 => hasLease ? ClientRequestKind.PutOnLease : ClientRequestKind.LeaseGrant,
+            _ when thought && _random.Chance(0.5) => ClientRequestKind.Get,
+            < 57 => ClientRequestKind.Put,
+            < 67 => ClientRequestKind.CompareAndSwap,
+            < 77 => ClientRequestKind.CompareVersionAndSwap,
+            < 85 => ClientRequestKind.Delete,
+            < 93 => hasLease ? ClientRequestKind.PutOnLease : ClientRequestKind.LeaseGrant,
             < 97 when hasLease => ClientRequestKind.LeaseTimeToLive,
             < 100 when hasLease => ClientRequestKind.LeaseRevoke,
             _ => ClientRequestKind.Get,
@@ -316,6 +320,7 @@ public sealed partial class ClusterSimulation
         if (_random.Chance(0.2))
         {
             client.IdleUntil = _now + 10 + _random.Next(60);
+            client.Thought = true;
         }
     }
 

@@ -18,6 +18,9 @@ internal sealed record CommandEnvelope(byte Module, byte Operation, ulong Sessio
     /// <summary>Whether the command only reads (a range or a lease time-to-live), which a session runs again on a retry.</summary>
     public bool IsRead => Module == (byte)ModuleId.Kv && Operation is (byte)KvOperation.Range or (byte)KvOperation.LeaseTimeToLive;
 
+    /// <summary>Whether the command is a leader's own duty: a promotion, a sweep or a compaction.</summary>
+    public bool IsLeaderDuty => System is not null || (Module == (byte)ModuleId.Kv && Operation == (byte)KvOperation.Compact);
+
     /// <summary>Reads the envelope; null for an empty entry or bytes that are not a command the simulation wrote.</summary>
     public static CommandEnvelope? TryRead(ReadOnlySpan<byte> bytes)
     {

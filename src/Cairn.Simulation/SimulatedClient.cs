@@ -30,6 +30,9 @@ internal sealed class SimulatedClient(int id)
     /// <summary>The client thinks until this tick before its next operation (and keeps its connection meanwhile).</summary>
     public long IdleUntil { get; set; }
 
+    /// <summary>Whether the client is back from thinking (its next request is chosen with that in mind).</summary>
+    public bool Thought { get; set; }
+
     /// <summary>Numbers the attempts, so a late answer to an abandoned attempt is recognised and ignored.</summary>
     public int Attempt { get; set; }
 
