@@ -18,7 +18,7 @@ public sealed class LinearizableFailoverTests
     [Fact]
     public async Task The_history_of_concurrent_clients_across_a_leader_kill_is_linearizable()
     {
-        using var cluster = new ProcessCluster(3);
+        using var cluster = new ProcessCluster(3, "--heartbeat-interval", "40");
         var leader = await cluster.WaitForLeaderAsync();
         var clock = Stopwatch.StartNew();
         var history = new List<KvOperation>();

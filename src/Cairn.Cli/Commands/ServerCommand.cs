@@ -17,9 +17,10 @@ internal static class ServerCommand
         var cluster = Flag("--initial-cluster", "CAIRN_INITIAL_CLUSTER", "name=peerUrl,... of every founding member (with state existing: every current member, this one included).", "n1=http://127.0.0.1:2380");
         var state = Flag("--initial-cluster-state", "CAIRN_INITIAL_CLUSTER_STATE", "new (found a cluster) or existing (join one).", "new");
         var grpcUrls = Flag("--listen-grpc-urls", "CAIRN_LISTEN_GRPC_URLS", "gRPC address (cleartext HTTP/2); default: the client port plus 10000.", "");
+        var heartbeat = Flag("--heartbeat-interval", "CAIRN_HEARTBEAT_INTERVAL", "Milliseconds between leader heartbeats (2 ticks); elections start after 5 to 10 of them.", "100");
         var snapshotCount = Flag("--snapshot-count", "CAIRN_SNAPSHOT_COUNT", "Applied entries between snapshots (which compact the log).", "100000");
         var retention = Flag("--auto-compaction-retention", "CAIRN_AUTO_COMPACTION_RETENTION", "Revisions of watch history kept by periodic compaction; 0 turns it off.", "100000");
-        var command = new Command("server", "Run one Cairn node.") { name, dataDir, clientUrls, peerUrls, grpcUrls, cluster, state, snapshotCount, retention };
+        var command = new Command("server", "Run one Cairn node.") { name, dataDir, clientUrls, peerUrls, grpcUrls, cluster, state, heartbeat, snapshotCount, retention };
         command.SetAction(async (parse, cancellationToken) =>
         {
             ServerOptions options;
@@ -35,6 +36,9 @@ internal static class ServerCommand
                     InitialCluster = parse.GetValue(cluster)!,
                     InitialClusterState = parse.GetValue(state)!,
                     SnapshotCount = PositiveInt(parse.GetValue(snapshotCount)!, "--snapshot-count"),
+                    TickInterval = PositiveInt(parse.GetValue(heartbeat)!, "--heartbeat-interval") is var heartbeatMs and >= 2 and <= 20_000
+                        ? TimeSpan.FromMilliseconds(heartbeatMs / 2.0)
+                        : throw new ArgumentException("--heartbeat-interval: must be 2 to 20000 milliseconds"),
                     AutoCompactionRetention = ulong.TryParse(parse.GetValue(retention), out var kept)
                         ? kept
                         : throw new ArgumentException("--auto-compaction-retention: must be a number of revisions (0 turns it off)"),
