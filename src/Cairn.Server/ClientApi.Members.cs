@@ -31,9 +31,8 @@ internal sealed partial class ClientApi
         var status = await server.Node.GetStatusAsync(cancellationToken).ConfigureAwait(false);
         return Results.Ok(new
         {
-            members = status.Membership.All.Order().Select(id => members.Find(id) is { } m
-                ? Member(m, status)
-                : new { name = id.ToString(), id = id.Value, role = Role(id, status), leader = id == status.Leader, peerUrl = "", clientUrl = "" }).ToArray(),
+            members = status.Membership.All.Order()
+                .Select(id => Member(members.Find(id) ?? new MemberRecord(id.Value, id.ToString(), "", ""), status)).ToArray(),
         });
     }
 
