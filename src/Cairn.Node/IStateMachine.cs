@@ -12,9 +12,13 @@ public interface IStateMachine
     /// <summary>Applies one committed entry (commands and the leader's empty no-ops alike) and returns its result for the proposer.</summary>
     object? Apply(Entry entry);
 
-    /// <summary>Serializes the whole state as of the last applied entry.</summary>
-    byte[] Snapshot();
+    /// <summary>
+    /// Freezes the whole state as of the last applied entry and returns the function that serializes it. Freezing must
+    /// be cheap (the loop waits for it); the serializer runs later, possibly on another thread while
+    /// <see cref="Apply"/> goes on, so it must not read the live state.
+    /// </summary>
+    Func<byte[]> CaptureSnapshot();
 
-    /// <summary>Replaces the whole state by a snapshot taken with <see cref="Snapshot"/> (empty: the initial state).</summary>
+    /// <summary>Replaces the whole state by a snapshot taken with <see cref="CaptureSnapshot"/> (empty: the initial state).</summary>
     void Restore(ReadOnlyMemory<byte> snapshot);
 }

@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
 using Cairn.Raft;
 using Microsoft.Extensions.Logging;
@@ -26,6 +27,10 @@ public sealed partial class NodeHost : IAsyncDisposable
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task? _running;
 
+    // The work running off the loop (at most one snapshot at a time); disposal waits for it so no file is still
+    // being written when the caller closes the storage.
+    private Task _offLoop = Task.CompletedTask;
+
     /// <summary>Creates the host; call <see cref="Start"/> to run it.</summary>
     /// <param name="options">Runtime and Raft settings.</param>
     /// <param name="storage">The durable log; the host syncs it once per batch.</param>
@@ -48,7 +53,7 @@ public sealed partial class NodeHost : IAsyncDisposable
         _received = received;
         _time = time;
         _logger = logger;
-        _loop = new NodeLoop(options, storage, machine, new SplitMix64(seed), send);
+        _loop = new NodeLoop(options, storage, machine, new SplitMix64(seed), send, RunOffLoop);
         _loop.LeadershipChanged += soft => LogLeadership(soft.Role, soft.Term, soft.Leader);
         _requests = Channel.CreateBounded<Action<NodeLoop>>(new BoundedChannelOptions(options.MaxQueuedRequests)
         {
@@ -128,6 +133,7 @@ public sealed partial class NodeHost : IAsyncDisposable
             }
         }
 
+        await _offLoop.ConfigureAwait(false);
         _stopping.Dispose();
     }
 
@@ -184,6 +190,33 @@ public sealed partial class NodeHost : IAsyncDisposable
 
         _loop.FailAll(ProposalStatus.Stopped);
         _completion.TrySetResult();
+    }
+
+    /// <summary>Runs <paramref name="work"/> on the thread pool, then what it returns (or its exception) on the loop.</summary>
+    private void RunOffLoop(Func<Action> work)
+    {
+        _offLoop = Task.Run(async () =>
+        {
+            Action then;
+            try
+            {
+                then = work();
+            }
+            catch (Exception e)
+            {
+                var failure = ExceptionDispatchInfo.Capture(e);
+                then = failure.Throw;
+            }
+
+            try
+            {
+                await _requests.Writer.WriteAsync(_ => then(), _stopping.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException or ChannelClosedException)
+            {
+                // Stopping: the loop will not run it, and a restart discards a snapshot that was staged but not recorded.
+            }
+        });
     }
 
     private async Task TickAsync()

@@ -15,14 +15,28 @@ public sealed class NodeLoop
     private readonly IRaftStorage _storage;
     private readonly IStateMachine _machine;
     private readonly Action<Message> _send;
+    private readonly Action<Func<Action>> _runOffLoop;
     private readonly RaftNode _core;
     private readonly Dictionary<LogIndex, (Term Term, Action<ProposalOutcome> Complete)> _proposals = [];
     private readonly Dictionary<ulong, Action<ProposalOutcome>> _reads = [];
     private readonly List<(LogIndex Index, Action<ProposalOutcome> Complete)> _readsWaitingForApply = [];
     private ulong _nextReadId;
+    private bool _snapshotting;
 
     /// <summary>Creates the loop over <paramref name="storage"/>, restoring the state machine from its snapshot.</summary>
-    public NodeLoop(NodeOptions options, IRaftStorage storage, IStateMachine machine, IRandomSource random, Action<Message> send)
+    /// <param name="options">Runtime and Raft settings.</param>
+    /// <param name="storage">The durable log.</param>
+    /// <param name="machine">The replicated state machine.</param>
+    /// <param name="random">The election-timeout randomness.</param>
+    /// <param name="send">Sends a message to a peer.</param>
+    /// <param name="runOffLoop">
+    /// Runs slow, self-contained work (serializing and staging a snapshot) away from the loop: it calls the work, then
+    /// the action the work returns back on the loop, among the loop's other inputs; an exception from the work must be
+    /// rethrown on the loop. Null runs both at once on the calling thread (the simulator's choice).
+    /// </param>
+    public NodeLoop(
+        NodeOptions options, IRaftStorage storage, IStateMachine machine, IRandomSource random, Action<Message> send,
+        Action<Func<Action>>? runOffLoop = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(storage);
@@ -34,6 +48,7 @@ public sealed class NodeLoop
         _storage = storage;
         _machine = machine;
         _send = send;
+        _runOffLoop = runOffLoop ?? (static work => work()());
         _machine.Restore(storage.Snapshot.Data);
         _core = new RaftNode(options.Raft, storage, random);
     }
@@ -245,12 +260,40 @@ public sealed class NodeLoop
         LeadershipChanged?.Invoke(soft);
     }
 
+    /// <summary>
+    /// Every <see cref="NodeOptions.SnapshotEveryEntries"/> applied entries, snapshots the state machine and compacts
+    /// the log. Only the freeze runs on the loop; serializing and writing the file (hundreds of milliseconds for a
+    /// large state, which would outlast an election timeout) run off it, and the loop then records the snapshot with
+    /// one small WAL write. One snapshot at a time.
+    /// </summary>
     private void MaybeSnapshot()
     {
         var applied = _core.Applied;
-        if (applied.CountFrom(_storage.Snapshot.Metadata.Index) >= (ulong)_options.SnapshotEveryEntries)
+        if (_snapshotting || applied.CountFrom(_storage.Snapshot.Metadata.Index) < (ulong)_options.SnapshotEveryEntries
+            || !_storage.TryGetTerm(applied, out var term))
         {
-            _storage.SaveSnapshot(applied, _core.Membership, _machine.Snapshot());
+            return;
+        }
+
+        var metadata = new SnapshotMetadata(applied, term, _core.Membership);
+        var serialize = _machine.CaptureSnapshot();
+        _snapshotting = true;
+        _runOffLoop(() =>
+        {
+            var data = serialize();
+            _storage.StageSnapshot(metadata, data);
+            return () => SaveStagedSnapshot(metadata, data);
+        });
+    }
+
+    private void SaveStagedSnapshot(SnapshotMetadata metadata, byte[] data)
+    {
+        _snapshotting = false;
+
+        // A snapshot installed from the leader while this one was being written already covers it.
+        if (metadata.Index > _storage.Snapshot.Metadata.Index)
+        {
+            _storage.SaveSnapshot(metadata.Index, metadata.Membership, data);
         }
     }
 }

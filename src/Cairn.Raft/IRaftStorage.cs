@@ -2,7 +2,8 @@ namespace Cairn.Raft;
 
 /// <summary>
 /// The durable log as the host writes it: the port that the in-memory storage, the simulator's disk and the
-/// write-ahead log all implement, so that all three are driven the same way. Not thread-safe.
+/// write-ahead log all implement, so that all three are driven the same way. Not thread-safe, except
+/// <see cref="StageSnapshot"/>.
 /// </summary>
 public interface IRaftStorage : IRaftLogReader
 {
@@ -19,4 +20,13 @@ public interface IRaftStorage : IRaftLogReader
     /// right after the entry at that index was applied).
     /// </summary>
     void SaveSnapshot(LogIndex index, Membership membership, ReadOnlyMemory<byte> data);
+
+    /// <summary>
+    /// Makes a snapshot's bytes durable ahead of <see cref="SaveSnapshot"/>, so that the later call, with the same
+    /// index, membership and data, only has to record it. The one member that may run on any thread, concurrently
+    /// with the others: a host writes a large snapshot off its event loop. Until <see cref="SaveSnapshot"/> records
+    /// it, a staged snapshot is not current, and a restart discards it. A storage that holds snapshots only in memory
+    /// does nothing here.
+    /// </summary>
+    void StageSnapshot(SnapshotMetadata metadata, ReadOnlyMemory<byte> data);
 }

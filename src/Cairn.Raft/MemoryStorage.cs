@@ -84,6 +84,12 @@ public sealed class MemoryStorage : IRaftStorage
     }
 
     /// <inheritdoc/>
+    /// <remarks>Nothing to do: <see cref="SaveSnapshot"/> keeps the data in memory.</remarks>
+    public void StageSnapshot(SnapshotMetadata metadata, ReadOnlyMemory<byte> data)
+    {
+    }
+
+    /// <inheritdoc/>
     public void SaveSnapshot(LogIndex index, Membership membership, ReadOnlyMemory<byte> data)
     {
         RaftAssert.That(index > Snapshot.Metadata.Index && index <= LastIndex, "snapshot index must be new and in the log");

@@ -44,7 +44,7 @@ public sealed class ReplicatedStateMachine(StateMachine machine, WatchHub watche
     }
 
     /// <inheritdoc/>
-    public byte[] Snapshot() => Machine.Snapshot();
+    public Func<byte[]> CaptureSnapshot() => Machine.CaptureSnapshot();
 
     /// <inheritdoc/>
     public void Restore(ReadOnlyMemory<byte> snapshot)

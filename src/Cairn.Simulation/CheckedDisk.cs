@@ -24,4 +24,6 @@ internal sealed class CheckedDisk(MemoryStorage disk, Action<IReadOnlyList<Entry
     }
 
     public void SaveSnapshot(LogIndex index, Membership membership, ReadOnlyMemory<byte> data) => disk.SaveSnapshot(index, membership, data);
+
+    public void StageSnapshot(SnapshotMetadata metadata, ReadOnlyMemory<byte> data) => disk.StageSnapshot(metadata, data);
 }

@@ -37,11 +37,16 @@ internal sealed class SimulatedStateMachine(
         return result;
     }
 
-    public byte[] Snapshot()
+    public Func<byte[]> CaptureSnapshot()
     {
-        var bytes = State.Snapshot();
-        snapshotted(State.AppliedIndex, bytes);
-        return bytes;
+        var serialize = State.CaptureSnapshot();
+        var index = State.AppliedIndex;
+        return () =>
+        {
+            var bytes = serialize();
+            snapshotted(index, bytes);
+            return bytes;
+        };
     }
 
     public void Restore(ReadOnlyMemory<byte> snapshot)

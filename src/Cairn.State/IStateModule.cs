@@ -35,10 +35,14 @@ public interface IStateModule
     /// <summary>A new leader took charge of time: move every deadline <paramref name="graceMs"/> later.</summary>
     void OnLeaderPromoted(ulong graceMs);
 
-    /// <summary>Writes the module's whole state, deterministically (sorted, no hash order).</summary>
-    void WriteSnapshot(StateWriter writer);
+    /// <summary>
+    /// Freezes the module's whole state, cheaply (a copy of references, no serialization), and returns the writer of
+    /// that frozen state. The writer may run later on any thread while apply goes on; it writes deterministically
+    /// (sorted, no hash order), so the same state always gives the same bytes.
+    /// </summary>
+    Action<StateWriter> CaptureSnapshot();
 
-    /// <summary>Loads a snapshot written by <see cref="WriteSnapshot"/> into this fresh instance.</summary>
+    /// <summary>Loads a snapshot written by the writer from <see cref="CaptureSnapshot"/> into this fresh instance.</summary>
     /// <returns>False if the bytes are malformed or inconsistent; the instance is then discarded.</returns>
     bool TryRestore(ref StateReader reader);
 }

@@ -15,33 +15,40 @@ public sealed partial class StateMachine
     private const byte SnapshotFormat = 1;
 
     /// <summary>The whole state as deterministic bytes.</summary>
-    public byte[] Snapshot()
-    {
-        var buffer = new ArrayBufferWriter<byte>();
-        WriteSnapshot(buffer);
-        return buffer.WrittenSpan.ToArray();
-    }
+    public byte[] Snapshot() => CaptureSnapshot()();
 
-    /// <summary>Writes the whole state into <paramref name="output"/>; see <see cref="Snapshot"/>.</summary>
-    public void WriteSnapshot(IBufferWriter<byte> output)
+    /// <summary>
+    /// Freezes the whole state as of the last applied entry, cheaply (references are copied, nothing is serialized),
+    /// and returns the function that serializes it into the bytes <see cref="Snapshot"/> would give now. That function
+    /// may run later, on any thread, while <see cref="Apply"/> goes on: the host serializes a large state off its loop.
+    /// </summary>
+    public Func<byte[]> CaptureSnapshot()
     {
-        var writer = new StateWriter(output);
-        writer.WriteByte(SnapshotFormat);
-        writer.WriteVarUInt64(_appliedIndex);
-        writer.WriteVarUInt64(_revision);
-        writer.WriteVarUInt64(_committedTimeMs);
-        writer.WriteVarUInt64(_leaderEpoch);
-        writer.WriteVarUInt64(_epochLeaderBaseMs);
-        writer.WriteVarUInt64(_epochCommittedBaseMs);
-        _sessions.Write(writer);
-        writer.WriteVarUInt64((ulong)_modules.Length);
-        foreach (var module in _modules)
+        var header = (_appliedIndex, _revision, _committedTimeMs, _leaderEpoch, _epochLeaderBaseMs, _epochCommittedBaseMs);
+        var sessions = _sessions.Capture();
+        var modules = Array.ConvertAll(_modules, module => (module.Id, Write: module.CaptureSnapshot()));
+        return () =>
         {
-            var moduleBuffer = new ArrayBufferWriter<byte>();
-            module.WriteSnapshot(new StateWriter(moduleBuffer));
-            writer.WriteByte((byte)module.Id);
-            writer.WriteBytes(moduleBuffer.WrittenSpan);
-        }
+            var buffer = new ArrayBufferWriter<byte>();
+            var writer = new StateWriter(buffer);
+            writer.WriteByte(SnapshotFormat);
+            writer.WriteVarUInt64(header._appliedIndex);
+            writer.WriteVarUInt64(header._revision);
+            writer.WriteVarUInt64(header._committedTimeMs);
+            writer.WriteVarUInt64(header._leaderEpoch);
+            writer.WriteVarUInt64(header._epochLeaderBaseMs);
+            writer.WriteVarUInt64(header._epochCommittedBaseMs);
+            sessions(writer);
+            writer.WriteVarUInt64((ulong)modules.Length);
+            foreach (var (id, write) in modules)
+            {
+                var moduleBuffer = new ArrayBufferWriter<byte>();
+                write(new StateWriter(moduleBuffer));
+                writer.WriteByte((byte)id);
+                writer.WriteBytes(moduleBuffer.WrittenSpan);
+            }
+            return buffer.WrittenSpan.ToArray();
+        };
     }
 
     /// <summary>

@@ -97,15 +97,16 @@ internal sealed class SnapshotStore(IStorageFileSystem fileSystem, string direct
     }
 
     /// <summary>
-    /// Keeps the newest <paramref name="keep"/> snapshot files, never deleting the current one, and returns the
-    /// oldest index kept, zero while fewer than <paramref name="keep"/> exist (the empty initial state then still
-    /// counts as one): the log after it must be kept so recovery can fall back to it.
+    /// Keeps the newest <paramref name="keep"/> snapshot files up to the current one, never deleting the current one,
+    /// and returns the oldest index kept, zero while fewer than <paramref name="keep"/> exist (the empty initial state
+    /// then still counts as one): the log after it must be kept so recovery can fall back to it. Files after the
+    /// current one (staged, not yet recorded) are neither counted nor deleted.
     /// </summary>
     public LogIndex Prune(int keep, LogIndex current)
     {
         var files = fileSystem.ListFiles(directory)
             .Select(path => (Path: path, Ok: SnapshotFile.TryParseFileName(Path.GetFileName(path), out var index, out _), Index: index))
-            .Where(f => f.Ok)
+            .Where(f => f.Ok && f.Index <= current)
             .OrderByDescending(f => f.Index.Value)
             .ToList();
         var doomed = files.Skip(keep).Where(f => f.Index != current).ToList();

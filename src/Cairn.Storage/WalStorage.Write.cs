@@ -50,7 +50,8 @@ public sealed partial class WalStorage
         }
 
         var snapshot = new Snapshot(new SnapshotMetadata(index, _table[index].Term, membership), data);
-        Durably(() => _snapshots.Write(snapshot));
+        Durably(() => _snapshots.Write(snapshot)); // nothing to write when it was staged
+
         _writer.Reset();
         WalCodec.WriteSnapshotSaved(_writer, index, snapshot.Metadata.Term);
         WriteAndSync();
@@ -58,6 +59,20 @@ public sealed partial class WalStorage
         _cache.Compact(index);
         Snapshot = snapshot;
         AfterSnapshot();
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// Writes the snapshot file (temporary name, sync, rename, directory sync) and nothing else: the file system is the
+    /// only state it touches, so it is safe beside the event loop's calls. The WAL record that makes the snapshot
+    /// current is <see cref="SaveSnapshot"/>'s. A failure is fatal, as every write failure is.
+    /// </remarks>
+    /// <exception cref="StorageSyncException">Writing or syncing the file failed.</exception>
+    public void StageSnapshot(SnapshotMetadata metadata, ReadOnlyMemory<byte> data)
+    {
+        ArgumentNullException.ThrowIfNull(metadata);
+        ThrowIfUnusable();
+        Durably(() => _snapshots.Write(new Snapshot(metadata, data)));
     }
 
     private void CheckAppend(IReadOnlyList<Entry> entries, Snapshot? snapshot)

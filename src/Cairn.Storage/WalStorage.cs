@@ -37,7 +37,8 @@ public sealed partial class WalStorage : IRaftStorage, IDisposable
     // The next segment, preallocated and synced before it is needed; null while _spareTask prepares it.
     private Segment? _spare;
     private Task<Segment>? _spareTask;
-    private bool _failed;
+    // Volatile: a snapshot staged off the loop, or a snapshot being received, may set it from another thread.
+    private volatile bool _failed;
     private bool _disposed;
 
     private WalStorage(string directory, IStorageFileSystem fileSystem, WalStorageOptions options, IDisposable directoryLock)

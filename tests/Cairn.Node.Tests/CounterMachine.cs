@@ -29,12 +29,16 @@ internal sealed class CounterMachine : IStateMachine
         return Total;
     }
 
-    public byte[] Snapshot()
+    public Func<byte[]> CaptureSnapshot()
     {
-        var bytes = new byte[16];
-        BinaryPrimitives.WriteInt64LittleEndian(bytes, Total);
-        BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(8), AppliedCommands);
-        return bytes;
+        var (total, applied) = (Total, AppliedCommands);
+        return () =>
+        {
+            var bytes = new byte[16];
+            BinaryPrimitives.WriteInt64LittleEndian(bytes, total);
+            BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(8), applied);
+            return bytes;
+        };
     }
 
     public void Restore(ReadOnlyMemory<byte> snapshot)

@@ -42,6 +42,25 @@ public sealed class SnapshotTests
     }
 
     [Fact]
+    public void A_capture_serializes_the_state_it_froze_while_the_machine_moves_on()
+    {
+        var h = Busy();
+        var expected = h.Machine.Snapshot();
+        var serialize = h.Machine.CaptureSnapshot();
+
+        // Everything a snapshot holds changes after the capture: keys, a lease deadline, the session, history, time.
+        h.Apply(new KvPutCommand(B("c"), B("4"), PrevKv: true), 1, 2);
+        h.Put("a", "changed");
+        h.Put("zz", "new");
+        h.Ok<LeaseKeepAliveResponse>(new LeaseKeepAliveCommand(h.Machine.Kv.LeaseIds.Single()));
+        h.Tick(400, epoch: 2);
+        h.Ok<KvCompactResponse>(new KvCompactCommand(h.Machine.Revision));
+
+        Assert.Equal(expected, serialize());
+        Assert.NotEqual(expected, h.Machine.Snapshot());
+    }
+
+    [Fact]
     public void A_restored_machine_continues_exactly_as_the_original()
     {
         var original = Busy();

@@ -123,6 +123,44 @@ public sealed class StorageTests
     }
 
     [Fact]
+    public void A_staged_snapshot_is_current_only_once_saved_and_a_restart_before_that_discards_it()
+    {
+        using var dir = new TempDirectory();
+        var workload = new Workload(14);
+        using (var wal = WalStorage.Open(dir.Path))
+        {
+            wal.Persist(null, workload.Entries(new LogIndex(1), 50, 100), null);
+            wal.SaveSnapshot(new LogIndex(10), _three, new byte[] { 1 });
+            wal.SaveSnapshot(new LogIndex(20), _three, new byte[] { 2 });
+            var syncs = wal.SyncCount;
+
+            wal.StageSnapshot(new SnapshotMetadata(new LogIndex(30), TermOf(wal, 30), _three), new byte[] { 3 });
+            Assert.Equal(new LogIndex(20), wal.Snapshot.Metadata.Index);
+            Assert.Equal(syncs, wal.SyncCount); // the file only; no WAL record
+
+            // A compaction meanwhile neither counts nor deletes the staged file (two kept: 20 and 10).
+            wal.SaveSnapshot(new LogIndex(25), _three, new byte[] { 4 });
+            Assert.Equal(3, Directory.GetFiles(dir.Sub("snap")).Length);
+        }
+
+        using (var reopened = WalStorage.Open(dir.Path))
+        {
+            Assert.Equal(new LogIndex(25), reopened.Snapshot.Metadata.Index);
+            Assert.Contains(reopened.RecoveryWarnings, w => w.Contains("never recorded in the WAL", StringComparison.Ordinal));
+            Assert.Equal(2, Directory.GetFiles(dir.Sub("snap")).Length);
+
+            reopened.StageSnapshot(new SnapshotMetadata(new LogIndex(40), TermOf(reopened, 40), _three), new byte[] { 5 });
+            var syncs = reopened.SyncCount;
+            reopened.SaveSnapshot(new LogIndex(40), _three, new byte[] { 5 });
+            Assert.Equal(syncs + 1, reopened.SyncCount);
+        }
+
+        using var again = WalStorage.Open(dir.Path);
+        Assert.Equal(new LogIndex(40), again.Snapshot.Metadata.Index);
+        Assert.Equal(new byte[] { 5 }, again.Snapshot.Data.ToArray());
+    }
+
+    [Fact]
     public void A_snapshot_streams_in_chunks_to_a_follower_and_survives_its_restart()
     {
         using var dir = new TempDirectory();
@@ -177,5 +215,11 @@ public sealed class StorageTests
         }
 
         Assert.Empty(Directory.GetFiles(dir.Sub("follower/snap")));
+    }
+
+    private static Term TermOf(WalStorage wal, ulong index)
+    {
+        Assert.True(wal.TryGetTerm(new LogIndex(index), out var term));
+        return term;
     }
 }

@@ -111,17 +111,22 @@ public sealed class ClusterModule : IStateModule
     }
 
     /// <inheritdoc/>
-    public void WriteSnapshot(StateWriter writer)
+    public Action<StateWriter> CaptureSnapshot()
     {
-        ArgumentNullException.ThrowIfNull(writer);
-        writer.WriteVarUInt64((ulong)_members.Count);
-        foreach (var member in _members.Values)
+        // Records are immutable, so copying the references freezes the registry.
+        var members = _members.Values.ToArray();
+        return writer =>
         {
-            writer.WriteVarUInt64(member.Id);
-            writer.WriteString(member.Name);
-            writer.WriteString(member.PeerUrl);
-            writer.WriteString(member.ClientUrl);
-        }
+            ArgumentNullException.ThrowIfNull(writer);
+            writer.WriteVarUInt64((ulong)members.Length);
+            foreach (var member in members)
+            {
+                writer.WriteVarUInt64(member.Id);
+                writer.WriteString(member.Name);
+                writer.WriteString(member.PeerUrl);
+                writer.WriteString(member.ClientUrl);
+            }
+        };
     }
 
     /// <inheritdoc/>

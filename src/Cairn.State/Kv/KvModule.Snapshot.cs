@@ -9,27 +9,40 @@ namespace Cairn.State.Kv;
 public sealed partial class KvModule
 {
     /// <inheritdoc/>
-    public void WriteSnapshot(StateWriter writer)
+    /// <remarks>
+    /// Keys, values and events are immutable records, so the capture copies references only (leases, whose deadline
+    /// moves, by value); the sorting that gives key order happens in the writer, off the apply thread.
+    /// </remarks>
+    public Action<StateWriter> CaptureSnapshot()
     {
-        ArgumentNullException.ThrowIfNull(writer);
-        writer.WriteVarUInt64(_history.CompactRevision);
-        writer.WriteVarUInt64((ulong)_keys.Count);
-        foreach (var key in _keys)
+        var compactRevision = _history.CompactRevision;
+        var keyValues = new KeyValue[_data.Count];
+        _data.Values.CopyTo(keyValues, 0);
+        var leases = _leases.Values.Select(l => (l.Id, l.TtlMs, l.DeadlineMs)).ToArray();
+        var history = _history.Events.ToArray();
+        return writer =>
         {
-            KvCodec.WriteKeyValue(writer, _data[key]);
-        }
-        writer.WriteVarUInt64((ulong)_leases.Count);
-        foreach (var lease in _leases.Values)
-        {
-            writer.WriteVarUInt64(lease.Id);
-            writer.WriteVarUInt64(lease.TtlMs);
-            writer.WriteVarUInt64(lease.DeadlineMs);
-        }
-        writer.WriteVarUInt64((ulong)_history.Count);
-        foreach (var change in _history.Events)
-        {
-            KvCodec.WriteEvent(writer, change);
-        }
+            ArgumentNullException.ThrowIfNull(writer);
+            Array.Sort(keyValues, static (a, b) => ByteKeyComparer.Instance.Compare(a.Key, b.Key));
+            writer.WriteVarUInt64(compactRevision);
+            writer.WriteVarUInt64((ulong)keyValues.Length);
+            foreach (var kv in keyValues)
+            {
+                KvCodec.WriteKeyValue(writer, kv);
+            }
+            writer.WriteVarUInt64((ulong)leases.Length);
+            foreach (var (id, ttlMs, deadlineMs) in leases)
+            {
+                writer.WriteVarUInt64(id);
+                writer.WriteVarUInt64(ttlMs);
+                writer.WriteVarUInt64(deadlineMs);
+            }
+            writer.WriteVarUInt64((ulong)history.Length);
+            foreach (var change in history)
+            {
+                KvCodec.WriteEvent(writer, change);
+            }
+        };
     }
 
     /// <inheritdoc/>

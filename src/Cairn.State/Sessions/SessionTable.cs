@@ -54,20 +54,25 @@ internal sealed class SessionTable
         }
     }
 
-    public void Write(StateWriter writer)
+    /// <summary>Freezes the sessions (their mutable fields copied) and returns the writer of that frozen state.</summary>
+    public Action<StateWriter> Capture()
     {
-        writer.WriteVarUInt64((ulong)_sessions.Count);
-        foreach (var session in _sessions.Values)
+        var sessions = _sessions.Values.Select(s => (s.Id, s.LastSequence, s.LastActivityMs, s.LastResponse)).ToArray();
+        return writer =>
         {
-            writer.WriteVarUInt64(session.Id);
-            writer.WriteVarUInt64(session.LastSequence);
-            writer.WriteVarUInt64(session.LastActivityMs);
-            writer.WriteBool(session.LastResponse is not null);
-            if (session.LastResponse is not null)
+            writer.WriteVarUInt64((ulong)sessions.Length);
+            foreach (var (id, lastSequence, lastActivityMs, lastResponse) in sessions)
             {
-                StateCodec.WriteResponse(writer, session.LastResponse);
+                writer.WriteVarUInt64(id);
+                writer.WriteVarUInt64(lastSequence);
+                writer.WriteVarUInt64(lastActivityMs);
+                writer.WriteBool(lastResponse is not null);
+                if (lastResponse is not null)
+                {
+                    StateCodec.WriteResponse(writer, lastResponse);
+                }
             }
-        }
+        };
     }
 
     public bool TryRead(ref StateReader reader)
