@@ -6,7 +6,8 @@ namespace Cairn.Node;
 /// The deterministic heart of a node: the Raft core, its storage and the state machine, with the waiting requests.
 /// Synchronous and single-threaded — <see cref="NodeHost"/> calls it from its event loop with real time and a real
 /// network, and a simulator can call it with simulated ones. After each batch of inputs, <see cref="Flush"/> handles
-/// every ready in the order safety requires: persist (one sync) → send → apply → complete waiters → advance.
+/// every ready in the order safety requires: persist (one sync) → send → apply → complete waiters → advance (a
+/// leader sends first when its ready allows it, see <see cref="Ready.MaySendBeforePersist"/>).
 /// </summary>
 /// <remarks>Not thread-safe. Callbacks run on the calling thread; they must not call back into the loop.</remarks>
 public sealed class NodeLoop
@@ -161,14 +162,16 @@ public sealed class NodeLoop
 
     private void Handle(Ready ready)
     {
-        if (ready.MustPersist)
+        // A leader's appends leave before its own sync, so followers write while it writes (thesis §10.2.1).
+        if (ready.MaySendBeforePersist)
         {
-            _storage.Persist(ready.HardState, ready.Entries, ready.Snapshot);
+            Send(ready.Messages);
+            Persist(ready);
         }
-
-        foreach (var message in ready.Messages)
+        else
         {
-            _send(message);
+            Persist(ready);
+            Send(ready.Messages);
         }
 
         if (ready.Snapshot is { } snapshot)
@@ -203,6 +206,22 @@ public sealed class NodeLoop
         }
 
         MaybeSnapshot();
+    }
+
+    private void Persist(Ready ready)
+    {
+        if (ready.MustPersist)
+        {
+            _storage.Persist(ready.HardState, ready.Entries, ready.Snapshot);
+        }
+    }
+
+    private void Send(IReadOnlyList<Message> messages)
+    {
+        foreach (var message in messages)
+        {
+            _send(message);
+        }
     }
 
     private void CompleteProposal(Entry entry, object? result)

@@ -191,7 +191,8 @@ public sealed partial class RaftNode
             _log.UnstableSnapshot,
             TakeAll(_outbox),
             _log.NextCommittedEntries(_options.MaxApplyBytes),
-            TakeAll(_readStates));
+            TakeAll(_readStates),
+            Role == RaftRole.Leader && _log.UnstableSnapshot is null && hard.Term == _persistedHardState.Term && hard.Vote == _persistedHardState.Vote);
         _pendingReady = ready;
         return ready;
     }

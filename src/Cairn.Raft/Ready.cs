@@ -11,6 +11,8 @@ namespace Cairn.Raft;
 /// <item><b>Complete</b> the <see cref="ReadStates"/> once the applied index reaches each read's index.</item>
 /// <item><b>Acknowledge</b> with <see cref="RaftNode.Advance"/>, passing this same object.</item>
 /// </list>
+/// One exception to the order: when <see cref="MaySendBeforePersist"/> is set (a leader's ready), the host may send
+/// first and persist after, so the followers write to their disks while the leader writes to its own (thesis §10.2.1).
 /// <see cref="Entries"/> and <see cref="CommittedEntries"/> live in pooled arrays that <see cref="RaftNode.Advance"/>
 /// gives back: copy what must outlive it (the entries themselves are values; their payloads are not pooled).
 /// </summary>
@@ -23,7 +25,8 @@ public sealed class Ready
         Snapshot? snapshot,
         IReadOnlyList<Message> messages,
         IReadOnlyList<Entry> committedEntries,
-        IReadOnlyList<ReadState> readStates)
+        IReadOnlyList<ReadState> readStates,
+        bool maySendBeforePersist)
     {
         SoftState = softState;
         HardState = hardState;
@@ -32,6 +35,7 @@ public sealed class Ready
         Messages = messages;
         CommittedEntries = committedEntries;
         ReadStates = readStates;
+        MaySendBeforePersist = maySendBeforePersist;
     }
 
     /// <summary>The new leader/role/term when it changed since the last ready; null otherwise.</summary>
@@ -54,6 +58,17 @@ public sealed class Ready
 
     /// <summary>Read-index requests whose index is now known.</summary>
     public IReadOnlyList<ReadState> ReadStates { get; }
+
+    /// <summary>
+    /// True when <see cref="Messages"/> promise nothing that the persist step makes durable, so they may be sent before
+    /// it: set for a leader whose ready changes neither term nor vote and installs no snapshot. A leader's messages
+    /// (appends, heartbeats, snapshots, read confirmations, TimeoutNow) acknowledge nothing of its own log, and the
+    /// leader counts its own new entries towards a commit only when it handles a follower's acknowledgement, which the
+    /// host steps only after it has finished this ready, persist included. A crash between sending and persisting loses the entries on
+    /// the leader only, as if it had crashed before sending; followers may still commit them (thesis §10.2.1).
+    /// Votes and append acknowledgements (followers, candidates) never get this flag.
+    /// </summary>
+    public bool MaySendBeforePersist { get; }
 
     /// <summary>True when the persist step has anything to write (so the host must sync).</summary>
     public bool MustPersist => HardState is not null || Entries.Count > 0 || Snapshot is not null;

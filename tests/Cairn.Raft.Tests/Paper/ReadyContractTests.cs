@@ -50,6 +50,48 @@ public sealed class ReadyContractTests
     }
 
     [Fact]
+    public void Only_a_leaders_readies_may_send_before_persisting_and_they_never_carry_a_promise()
+    {
+        var cluster = TestCluster.Create(3, o => o with { PreVote = false });
+        cluster.Elect(1);
+        for (var i = 0; i < 5; i++)
+        {
+            cluster.Propose(1, $"a{i}");
+            cluster.Stabilize();
+        }
+
+        cluster.Isolate(1);
+        cluster.TickAllUntil(() => cluster.Leader is { } l && l.Id != N.Id(1));
+        var second = cluster.Leader!.Id.Value;
+        cluster.Heal();
+        for (var i = 0; i < 5; i++)
+        {
+            cluster.Propose(second, $"b{i}");
+            cluster.Stabilize();
+        }
+
+        var early = 0;
+        foreach (var member in cluster.Members)
+        {
+            var persisted = HardState.Empty;
+            foreach (var ready in member.Readies)
+            {
+                if (ready.MaySendBeforePersist)
+                {
+                    Assert.Null(ready.Snapshot);
+                    Assert.Equal((persisted.Term, persisted.Vote), (ready.HardState?.Term ?? persisted.Term, ready.HardState?.Vote ?? persisted.Vote));
+                    Assert.DoesNotContain(ready.Messages, m => m.Type is MessageType.VoteResponse or MessageType.PreVoteResponse or MessageType.AppendResponse);
+                    early += ready.Messages.Count(m => m.Type == MessageType.Append && m.Entries.Count > 0);
+                }
+
+                persisted = ready.HardState ?? persisted;
+            }
+        }
+
+        Assert.True(early >= 10, $"appends with entries sent before persisting: {early}");
+    }
+
+    [Fact]
     public void A_vote_granted_in_memory_but_never_persisted_is_forgotten_by_a_crash_and_never_sent()
     {
         var cluster = TestCluster.Create(3, o => o with { PreVote = false });
