@@ -100,12 +100,13 @@ public sealed class CairnServer : IAsyncDisposable
             Self.Id ^ (ulong)Environment.TickCount64, TimeProvider.System, _loggers.CreateLogger<NodeHost>());
         _node.Start();
         // A new leader extends leases by one maximum election timeout (2 × 10 ticks), so failover never expires one early.
-        _duties = new LeaderDuties(_node, machine, TimeProvider.System, _options.TickInterval * 20, _options.AutoCompactionRetention, logger);
+        var leaderClock = new LeaderClock(TimeProvider.System);
+        _duties = new LeaderDuties(_node, machine, TimeProvider.System, leaderClock, _options.TickInterval * 20, _options.AutoCompactionRetention, logger);
         _duties.Start();
 
         _http = new HttpClient { Timeout = _options.RequestTimeout };
         _directory = new MemberDirectory(_node, machine, _transport, Members, Self, _http, _loggers.CreateLogger<MemberDirectory>());
-        var gateway = new CommandGateway(_node, machine, _options.RequestTimeout);
+        var gateway = new CommandGateway(_node, machine, leaderClock, _options.RequestTimeout);
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();

@@ -7,9 +7,10 @@ namespace Cairn.Server;
 /// <summary>
 /// The way into the cluster shared by the HTTP and gRPC front ends: proposes commands (tagged with a client session for
 /// exactly-once), runs reads (linearizable through ReadIndex, or stale from local state) and membership changes, each
-/// bounded by the request timeout. Thread-safe.
+/// bounded by the request timeout. Commands that carry the leader's clock (<see cref="ILeaderStampedCommand"/>: lease
+/// grants and keep-alives) are stamped here, for every front end, on the node that proposes them. Thread-safe.
 /// </summary>
-internal sealed class CommandGateway(NodeHost node, ReplicatedStateMachine machine, TimeSpan timeout)
+internal sealed class CommandGateway(NodeHost node, ReplicatedStateMachine machine, LeaderClock clock, TimeSpan timeout)
 {
     /// <summary>How long a request may wait for the cluster.</summary>
     public TimeSpan Timeout => timeout;
@@ -20,12 +21,13 @@ internal sealed class CommandGateway(NodeHost node, ReplicatedStateMachine machi
     /// <summary>Proposes <paramref name="command"/> and waits until it is applied, refused or timed out.</summary>
     public async Task<GatewayOutcome> ProposeAsync(StateCommand command, ulong sessionId, ulong sequence, CancellationToken cancellationToken)
     {
-        var bytes = StateCodec.EncodeCommand(command, sessionId, sequence);
-        return await RunAsync(async token =>
+        if (command is ILeaderStampedCommand stamped)
         {
-            var outcome = await node.ProposeAsync(bytes, token).ConfigureAwait(false);
-            return outcome.Status == ProposalStatus.Applied ? GatewayOutcome.Done((StateResponse?)outcome.Result) : GatewayOutcome.Refused(outcome);
-        }, cancellationToken).ConfigureAwait(false);
+            return await RunAsync(token => ProposeStampedAsync(stamped, sessionId, sequence, token), cancellationToken).ConfigureAwait(false);
+        }
+
+        var bytes = StateCodec.EncodeCommand(command, sessionId, sequence);
+        return await RunAsync(async token => ToOutcome(await node.ProposeAsync(bytes, token).ConfigureAwait(false)), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Answers a read from local state, after a ReadIndex barrier unless <paramref name="linearizable"/> is false.</summary>
@@ -51,6 +53,28 @@ internal sealed class CommandGateway(NodeHost node, ReplicatedStateMachine machi
             var outcome = await node.ChangeMembershipAsync(change, token).ConfigureAwait(false);
             return outcome.Status == ProposalStatus.Applied ? GatewayOutcome.Done(EmptyResponse.Instance) : GatewayOutcome.Refused(outcome);
         }, cancellationToken);
+
+    /// <summary>
+    /// Stamps the command and proposes it in one step on the event loop, so the stamp is the term this node proposes
+    /// in and its <see cref="LeaderClock"/> at that moment — the clock its sweeps carry, read after the request
+    /// arrived. A node that does not lead stamps epoch 0 (apply then uses committed time); Raft refuses its proposal
+    /// anyway, and the HTTP API relays the request to the leader, which stamps its own.
+    /// </summary>
+    private async Task<GatewayOutcome> ProposeStampedAsync(ILeaderStampedCommand command, ulong sessionId, ulong sequence, CancellationToken cancellationToken)
+    {
+        var proposed = new TaskCompletionSource<ProposalOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await node.Query(loop =>
+        {
+            var leads = loop.Core.Role == RaftRole.Leader;
+            var stamped = command.StampLeaderClock(leads ? loop.Core.Term.Value : 0, leads ? clock.NowMs() : 0);
+            loop.Propose(StateCodec.EncodeCommand(stamped, sessionId, sequence), outcome => proposed.TrySetResult(outcome));
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
+        return ToOutcome(await proposed.Task.WaitAsync(cancellationToken).ConfigureAwait(false));
+    }
+
+    private static GatewayOutcome ToOutcome(ProposalOutcome outcome) =>
+        outcome.Status == ProposalStatus.Applied ? GatewayOutcome.Done((StateResponse?)outcome.Result) : GatewayOutcome.Refused(outcome);
 
     private async Task<GatewayOutcome> RunAsync(Func<CancellationToken, Task<GatewayOutcome>> run, CancellationToken cancellationToken)
     {

@@ -10,11 +10,12 @@ namespace Cairn.Server;
 /// What only the leader does, by proposing commands (apply never reads a clock): when it starts leading it commits
 /// <see cref="PromoteLeaderCommand"/>, which extends every lease and session by a grace period so a failover never
 /// expires a lease early; then, every <see cref="Interval"/>, it commits <see cref="ExpireLeasesCommand"/> carrying its
-/// clock, which advances the committed time and expires what is due. Both carry the leader's term, so a deposed
-/// leader's late command is refused by the state machine. Every <see cref="CompactionCheckInterval"/> it also compacts
-/// the watch history when it holds more than twice <c>retention</c> revisions, keeping the latest <c>retention</c>.
+/// clock (<see cref="LeaderClock"/>, the clock that also stamps lease grants and keep-alives), which advances the
+/// committed time and expires what is due. Both carry the leader's term, so a deposed leader's late command is refused
+/// by the state machine. Every <see cref="CompactionCheckInterval"/> it also compacts the watch history when it holds
+/// more than twice <c>retention</c> revisions, keeping the latest <c>retention</c>.
 /// </summary>
-internal sealed partial class LeaderDuties(NodeHost node, ReplicatedStateMachine machine, TimeProvider time, TimeSpan grace, ulong retention, ILogger logger)
+internal sealed partial class LeaderDuties(NodeHost node, ReplicatedStateMachine machine, TimeProvider time, LeaderClock clock, TimeSpan grace, ulong retention, ILogger logger)
     : IAsyncDisposable
 {
     /// <summary>How often the leader considers compacting the history.</summary>
@@ -105,8 +106,7 @@ internal sealed partial class LeaderDuties(NodeHost node, ReplicatedStateMachine
         }
     }
 
-    // Wall-clock milliseconds: comparable across leaders; the state machine never lets committed time go back.
-    private ulong NowMs() => (ulong)time.GetUtcNow().ToUnixTimeMilliseconds();
+    private ulong NowMs() => clock.NowMs();
 
     [LoggerMessage(EventId = 4100, Level = LogLevel.Warning, Message = "leader duty {Command} not committed within a second")]
     private partial void LogSlow(string command);

@@ -8,18 +8,19 @@ namespace Cairn.Simulation;
 /// A model of leases and committed time, run over the committed history and compared with what the state machine
 /// did (docs/state-machine.md, "Time, leases and the failover guarantee"). Committed time advances only by a sweep
 /// (<see cref="ExpireLeasesCommand"/>) of the promoted epoch, by that leader's clock progress since its promotion; a
-/// grant or keep-alive sets the deadline to committed time + TTL; every promotion moves every deadline one grace
-/// later. Checked at every entry:
+/// grant or keep-alive starts its TTL at the leader clock it was stamped with, mapped the same way, when its epoch is
+/// the promoted one (never before committed time), and at committed time otherwise; every promotion moves every
+/// deadline one grace later. Checked at every entry:
 /// <list type="bullet">
 /// <item>Lease safety: a key on a lease is deleted by expiry only when the model says the lease's deadline has passed
 /// in committed time — its TTL since its last grant or keep-alive, plus one grace per failover since.</item>
+/// <item>Lease life in real time: a lease expires no earlier than its TTL after its client sent the grant or keep-alive
+/// that last renewed it, in simulated time.</item>
 /// <item>Expiry: once a sweep commits, every lease due by its committed time is gone, with all its keys, from the
 /// model and from the machine.</item>
 /// <item>Committed time, deadlines, remaining TTLs and the refusals of stale epochs and unknown leases are exactly the
 /// model's.</item>
 /// </list>
-/// It also measures each expired lease's life in simulated real time, from the invocation of its last renewal to its
-/// expiry, against its TTL.
 /// </summary>
 internal sealed class LeaseChecker(Action<string> fail, int millisecondsPerTick)
 {
@@ -37,9 +38,17 @@ internal sealed class LeaseChecker(Action<string> fail, int millisecondsPerTick)
     public int Expired { get; private set; }
 
     /// <summary>
+    /// How much shorter than its TTL a lease may live in simulated real time: none. Every simulated clock runs at the
+    /// rate of simulated time (<see cref="SimulatedNode.ClockOffsetMs"/>: only the offsets differ), so TTL milliseconds
+    /// on the leaders' clocks are TTL milliseconds of simulated time. Were clocks to drift by up to a rate ρ, a lease
+    /// could end TTL·ρ/(1+ρ) early in real time, and this is where that bound would go.
+    /// </summary>
+    private const long AllowedEarlyExpiryMs = 0;
+
+    /// <summary>
     /// Over the expired leases, the least (real life − TTL) in milliseconds, where real life runs from the invocation
-    /// of the last grant or keep-alive that renewed the lease to its expiry; null before any expiry. Negative means a
-    /// lease lived less than its TTL as a client's clock measures it.
+    /// of the last grant or keep-alive that renewed the lease to its expiry; null before any expiry. Negative would be
+    /// a violation: a lease that lived less than its TTL as its client's clock measures it.
     /// </summary>
     public long? ShortestLifeMarginMs { get; private set; }
 
@@ -64,7 +73,7 @@ internal sealed class LeaseChecker(Action<string> fail, int millisecondsPerTick)
             return;
         }
 
-        OnRequest(index, request, result);
+        OnRequest(index, request, result, envelope?.LeaderStamp);
     }
 
     private void OnPromote(ulong index, PromoteLeaderCommand promote, StateResponse response)
@@ -132,7 +141,13 @@ internal sealed class LeaseChecker(Action<string> fail, int millisecondsPerTick)
             }
 
             var lifeMs = (tick - lease.RenewalInvokedTick) * millisecondsPerTick;
-            ShortestLifeMarginMs = Math.Min(ShortestLifeMarginMs ?? long.MaxValue, lifeMs - (long)lease.TtlMs);
+            var marginMs = lifeMs - (long)lease.TtlMs;
+            ShortestLifeMarginMs = Math.Min(ShortestLifeMarginMs ?? long.MaxValue, marginMs);
+            if (marginMs < -AllowedEarlyExpiryMs)
+            {
+                fail($"lease life: {Describe(lease)} expired at index {index} (committed time {committedMs}) {lifeMs} ms after its client sent the grant or keep-alive that last renewed it (at tick {lease.RenewalInvokedTick}), {-marginMs} ms short of its TTL");
+            }
+
             _leases.Remove(lease.Id);
             Expired++;
         }
@@ -143,24 +158,25 @@ internal sealed class LeaseChecker(Action<string> fail, int millisecondsPerTick)
         }
     }
 
-    private void OnRequest(ulong index, PendingOperation request, ApplyResult result)
+    private void OnRequest(ulong index, PendingOperation request, ApplyResult result, (ulong LeaderEpoch, ulong NowMs)? stamp)
     {
         var known = _leases.TryGetValue(request.LeaseId, out var lease);
+        var startMs = ProposedAtMs(stamp);
         switch (result.Response)
         {
             case LeaseGrantResponse granted:
-                var deadline = _committedMs + request.TtlMs;
+                var deadline = startMs + request.TtlMs;
                 if (granted.TtlMs != request.TtlMs || granted.ExpiresAtMs != deadline || _leases.ContainsKey(granted.LeaseId))
                 {
-                    fail($"leases: grant at index {index} answered {granted}; the model expects TTL {request.TtlMs} ms expiring at {deadline}");
+                    fail($"leases: grant at index {index} answered {granted}; the model expects TTL {request.TtlMs} ms expiring at {deadline} (stamp {stamp}, committed time {_committedMs})");
                 }
 
-                _leases[granted.LeaseId] = new LeaseModel(granted.LeaseId, request.TtlMs) { DeadlineMs = deadline, RenewedAtMs = _committedMs, RenewalInvokedTick = request.Invoked };
+                _leases[granted.LeaseId] = new LeaseModel(granted.LeaseId, request.TtlMs) { DeadlineMs = deadline, RenewedAtMs = startMs, RenewalInvokedTick = request.Invoked };
                 Granted++;
                 break;
             case LeaseKeepAliveResponse kept when known:
-                lease!.DeadlineMs = Math.Max(lease.DeadlineMs, _committedMs + lease.TtlMs);
-                (lease.RenewedAtMs, lease.Promotions, lease.RenewalInvokedTick) = (_committedMs, 0, request.Invoked);
+                lease!.DeadlineMs = Math.Max(lease.DeadlineMs, startMs + lease.TtlMs);
+                (lease.RenewedAtMs, lease.Promotions, lease.RenewalInvokedTick) = (startMs, 0, request.Invoked);
                 if (kept.ExpiresAtMs != lease.DeadlineMs)
                 {
                     fail($"leases: keep-alive at index {index} answered {kept}; the model says {Describe(lease)}");
@@ -196,6 +212,21 @@ internal sealed class LeaseChecker(Action<string> fail, int millisecondsPerTick)
         }
 
         ApplyEvents(result.Events);
+    }
+
+    /// <summary>
+    /// Where a grant or keep-alive starts its TTL, in committed time: its stamp mapped through the promoted epoch's
+    /// bases when it carries that epoch (and never before committed time), committed time otherwise.
+    /// </summary>
+    private ulong ProposedAtMs((ulong LeaderEpoch, ulong NowMs)? stamp)
+    {
+        if (stamp is not { } s || s.LeaderEpoch != _epoch || s.LeaderEpoch == 0)
+        {
+            return _committedMs;
+        }
+
+        var progressMs = s.NowMs > _epochLeaderBaseMs ? s.NowMs - _epochLeaderBaseMs : 0;
+        return Math.Max(_committedMs, _epochCommittedBaseMs + progressMs);
     }
 
     /// <summary>Follows which key is attached to which lease.</summary>
@@ -234,7 +265,7 @@ internal sealed class LeaseChecker(Action<string> fail, int millisecondsPerTick)
     }
 
     private static string Describe(LeaseModel lease) =>
-        $"lease {lease.Id} (TTL {lease.TtlMs} ms, renewed at committed time {lease.RenewedAtMs}, {lease.Promotions} promotions since) which lives until {lease.DeadlineMs}";
+        $"lease {lease.Id} (TTL {lease.TtlMs} ms, renewed from committed time {lease.RenewedAtMs}, {lease.Promotions} promotions since) which lives until {lease.DeadlineMs}";
 
     /// <summary>One live lease as the model sees it.</summary>
     private sealed class LeaseModel(ulong id, ulong ttlMs)
@@ -243,9 +274,10 @@ internal sealed class LeaseChecker(Action<string> fail, int millisecondsPerTick)
 
         public ulong TtlMs { get; } = ttlMs;
 
-        /// <summary>The committed time it expires at: renewal time + TTL, plus one grace per promotion since.</summary>
+        /// <summary>The committed time it expires at: renewal start + TTL, plus one grace per promotion since.</summary>
         public ulong DeadlineMs { get; set; }
 
+        /// <summary>Where its last grant or keep-alive started its TTL, in committed time.</summary>
         public ulong RenewedAtMs { get; set; }
 
         public int Promotions { get; set; }

@@ -39,8 +39,9 @@ public sealed record SimulationResult(
 
     /// <summary>
     /// Over the expired leases, the least (life − TTL) in simulated milliseconds, where life runs from the client's
-    /// invocation of the last grant or keep-alive to the expiry; null when no lease expired. Negative: some lease
-    /// lived less than its TTL as its client's clock measures it (committed time trails the leader's clock).
+    /// invocation of the last grant or keep-alive to the expiry; null when no lease expired. Never negative in a run
+    /// without violations: a lease that lives less than its TTL as its client's clock measures it is a violation
+    /// ("lease life").
     /// </summary>
     public long? ShortestLeaseLifeMarginMs { get; init; }
 

@@ -7,6 +7,9 @@ namespace Cairn.State;
 /// <summary>The dispatcher's own commands: client sessions (Raft thesis §6.3), committed time and leader promotion.</summary>
 public sealed partial class StateMachine
 {
+    /// <summary>The promoted leader's clock mapping, as sweeps and lease stamps read it.</summary>
+    private LeaderEpochClock CurrentLeaderClock => new(_leaderEpoch, _epochLeaderBaseMs, _epochCommittedBaseMs);
+
     private static bool TryReadSystemCommand(byte operation, ref StateReader reader, out StateCommand? command)
     {
         command = null;
@@ -92,8 +95,7 @@ public sealed partial class StateMachine
         {
             return new ErrorResponse(StateStatus.StaleLeaderEpoch, $"leaderEpoch {expire.LeaderEpoch} is not the promoted epoch {_leaderEpoch}");
         }
-        var progressMs = expire.NowMs > _epochLeaderBaseMs ? expire.NowMs - _epochLeaderBaseMs : 0;
-        _committedTimeMs = Math.Max(_committedTimeMs, _epochCommittedBaseMs + progressMs);
+        _committedTimeMs = Math.Max(_committedTimeMs, CurrentLeaderClock.ToCommittedMs(expire.NowMs));
         _context.SetCommittedTime(_committedTimeMs);
         var expiredLeases = 0UL;
         var more = false;

@@ -91,7 +91,7 @@ public sealed partial class StateMachine
             throw new InvalidOperationException($"entry {index} is at or below the applied index {_appliedIndex}");
         }
         _appliedIndex = index;
-        _context.Begin(index, _committedTimeMs, _revision);
+        _context.Begin(index, _committedTimeMs, _revision, CurrentLeaderClock);
         var response = ApplyCore(command, out var duplicate);
         _revision = _context.Revision;
         _committedTimeMs = _context.CommittedTimeMs;
@@ -110,7 +110,7 @@ public sealed partial class StateMachine
         {
             return new ErrorResponse(StateStatus.InvalidArgument, $"{query.GetType().Name} is not a read; only range and lease time-to-live are");
         }
-        _context.Begin(_appliedIndex, _committedTimeMs, _revision);
+        _context.Begin(_appliedIndex, _committedTimeMs, _revision, CurrentLeaderClock);
         return _kv.Apply(query, _context);
     }
 

@@ -7,7 +7,7 @@ namespace Cairn.Simulation.Tests;
 /// <summary>
 /// The simulator's state-machine checkers on hand-made committed histories: the real state machine applies real
 /// commands and passes; a forged result — a lease expired early, a write applied twice, a retry answered differently —
-/// is reported.
+/// is reported, and so is a lease that ends before its TTL has passed in simulated time since its client sent it.
 /// </summary>
 public sealed class StateCheckerTests
 {
@@ -17,7 +17,8 @@ public sealed class StateCheckerTests
     [Fact]
     public void A_lease_lives_its_TTL_plus_a_grace_per_failover_and_then_expires_with_its_keys()
     {
-        var history = new CommittedHistory();
+        // Tick 0 is the first leader's clock at 1,000 ms, so committed time 200 is tick 20.
+        var history = new CommittedHistory { Tick = 20 };
         var leaseId = history.GrantLeaseWithKey(ttlMs: 300);
         history.Apply(new LeaseKeepAliveCommand(leaseId), history.Request(ClientRequestKind.LeaseKeepAlive, leaseId));
         history.Apply(new PromoteLeaderCommand(2, 50_000, GraceMs));
@@ -25,11 +26,53 @@ public sealed class StateCheckerTests
         // Renewed at committed time 200, so due at 500, plus the grace of the second promotion: 600.
         history.Apply(new ExpireLeasesCommand(2, 50_350));
         Assert.NotNull(history.Machine.Kv.Get(_key));
+        history.Tick = 60;
         history.Apply(new ExpireLeasesCommand(2, 50_400));
         Assert.Null(history.Machine.Kv.Get(_key));
 
         Assert.Empty(history.Violations);
         Assert.Equal(1, history.Leases.Expired);
+        Assert.Equal(100L, history.Leases.ShortestLifeMarginMs);
+    }
+
+    /// <summary>
+    /// The leader stalls: its last sweep committed 200 ms, yet its clock reads 800 ms when the client's grant reaches
+    /// it. Stamped with that clock, the lease runs its 300 ms from 800; the model agrees, and it expires on time.
+    /// </summary>
+    [Fact]
+    public void A_grant_stamped_with_the_leader_clock_during_a_stall_lives_its_TTL_from_that_clock()
+    {
+        var history = new CommittedHistory { Tick = 80 };
+        var grant = (LeaseGrantResponse)history.Apply(new LeaseGrantCommand(0, 300, LeaderEpoch: 1, NowMs: 1_800), history.Request(ClientRequestKind.LeaseGrant, 0, 300)).Response;
+        Assert.Equal(1_100UL, grant.ExpiresAtMs);
+
+        history.Tick = 109;
+        history.Apply(new ExpireLeasesCommand(1, 2_090));
+        Assert.Contains(grant.LeaseId, history.Machine.Kv.LeaseIds);
+        history.Tick = 110;
+        history.Apply(new ExpireLeasesCommand(1, 2_100));
+        Assert.DoesNotContain(grant.LeaseId, history.Machine.Kv.LeaseIds);
+
+        Assert.Empty(history.Violations);
+        Assert.Equal(0L, history.Leases.ShortestLifeMarginMs);
+    }
+
+    /// <summary>The flaw the stamp fixes, replayed: the same grant without the stamp takes its deadline from the stale
+    /// committed time, and expires 50 ms after the client sent it — a lease-life violation, though committed time agrees.</summary>
+    [Fact]
+    public void A_lease_that_expires_before_its_TTL_has_passed_since_its_client_sent_it_is_a_lease_life_violation()
+    {
+        var history = new CommittedHistory { Tick = 80 };
+        var grant = (LeaseGrantResponse)history.Apply(new LeaseGrantCommand(0, 300), history.Request(ClientRequestKind.LeaseGrant, 0, 300)).Response;
+        Assert.Equal(500UL, grant.ExpiresAtMs);
+
+        history.Tick = 85;
+        history.Apply(new ExpireLeasesCommand(1, 1_850));
+
+        var violation = Assert.Single(history.Violations);
+        Assert.StartsWith($"lease life: lease {grant.LeaseId} (TTL 300 ms", violation, StringComparison.Ordinal);
+        Assert.Contains("50 ms after its client sent", violation, StringComparison.Ordinal);
+        Assert.Contains("250 ms short of its TTL", violation, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -123,11 +166,14 @@ public sealed class StateCheckerTests
 
         public ulong Sequence { get; private set; }
 
+        /// <summary>The simulated tick now (10 ms each): requests are invoked, and entries committed, at it.</summary>
+        public long Tick { get; set; }
+
         /// <summary>A client request in the session; a new sequence number unless one is given.</summary>
         public PendingOperation Request(ClientRequestKind kind, ulong leaseId, ulong ttlMs = 0, ulong? sequence = null)
         {
             Sequence = sequence ?? Sequence + 1;
-            return new PendingOperation(0, kind, "", null, null, 0, SessionId, Sequence, leaseId, ttlMs, 0, null);
+            return new PendingOperation(0, kind, "", null, null, 0, SessionId, Sequence, leaseId, ttlMs, Tick, null);
         }
 
         /// <summary>Grants a lease at committed time 200 and puts <see cref="_key"/> on it.</summary>
@@ -157,7 +203,7 @@ public sealed class StateCheckerTests
         {
             var envelope = CommandEnvelope.TryRead(bytes);
             ExactlyOnce.OnCommitted(result.Index, envelope, result);
-            Leases.OnCommitted(0, result.Index, envelope, result, request, Machine);
+            Leases.OnCommitted(Tick, result.Index, envelope, result, request, Machine);
         }
     }
 }

@@ -4,7 +4,8 @@ using static Cairn.State.Tests.Harness;
 namespace Cairn.State.Tests;
 
 /// <summary>Leases: deterministic ids, keys deleted with their lease, expiry only through a committed
-/// <see cref="ExpireLeasesCommand"/>, and the grace a new leader grants so that a failover never expires a lease early.</summary>
+/// <see cref="ExpireLeasesCommand"/>, the grace a new leader grants so that a failover never expires a lease early, and
+/// deadlines that start from the proposing leader's clock rather than from a committed time left stale by a stall.</summary>
 public sealed class LeaseTests
 {
     [Fact]
@@ -149,5 +150,133 @@ public sealed class LeaseTests
         var result = h.Apply(new ExpireLeasesCommand(0, 500));
         Assert.Equal(["early", "late"], result.Events.Select(e => S(e.Kv.Key)));
         Assert.Equal([4UL, 5UL], result.Events.Select(e => e.Revision));
+    }
+    /// <summary>The leader stalled 800 ms after its last sweep: committed time says 100, its clock says 900. A grant it
+    /// proposed then starts at 900, so the lease gets its whole TTL from the moment the request reached the leader.</summary>
+    [Fact]
+    public void A_grant_stamped_with_the_leader_clock_starts_from_that_clock_not_from_stale_committed_time()
+    {
+        var h = Promoted(epoch: 5, leaderBaseMs: 10_000);
+        h.Tick(10_100, epoch: 5);
+        var grant = h.Ok<LeaseGrantResponse>(new LeaseGrantCommand(0, 1000, LeaderEpoch: 5, NowMs: 10_900));
+        Assert.Equal(1900UL, grant.ExpiresAtMs);
+        Assert.Equal(100UL, h.Machine.CommittedTimeMs);
+        h.Put("k", "v", grant.LeaseId);
+        var before = h.Tick(11_899, epoch: 5);
+        Assert.Equal((1899UL, 0UL), (before.CommittedTimeMs, before.ExpiredLeases));
+        Assert.NotNull(h.Get("k"));
+        Assert.Equal(1UL, h.Tick(11_900, epoch: 5).ExpiredLeases);
+        Assert.Null(h.Get("k"));
+    }
+
+    [Fact]
+    public void A_leader_clock_behind_committed_time_never_starts_a_lease_in_the_past()
+    {
+        var h = Promoted(epoch: 5, leaderBaseMs: 10_000);
+        h.Tick(10_500, epoch: 5);
+        Assert.Equal(1500UL, h.Ok<LeaseGrantResponse>(new LeaseGrantCommand(0, 1000, 5, 10_200)).ExpiresAtMs);
+        Assert.Equal(1500UL, h.Ok<LeaseGrantResponse>(new LeaseGrantCommand(0, 1000, 5, 3)).ExpiresAtMs);
+    }
+
+    /// <summary>A stamp from another epoch was read on another clock (or not at all): it is ignored, and the lease starts
+    /// at the committed time, as before leaders stamped their clock.</summary>
+    [Theory]
+    [InlineData(4UL)]
+    [InlineData(6UL)]
+    [InlineData(0UL)]
+    public void A_grant_stamped_with_another_epoch_starts_from_committed_time(ulong epoch)
+    {
+        var h = Promoted(epoch: 5, leaderBaseMs: 10_000);
+        h.Tick(10_100, epoch: 5);
+        Assert.Equal(1100UL, h.Ok<LeaseGrantResponse>(new LeaseGrantCommand(0, 1000, epoch, 99_999_999)).ExpiresAtMs);
+        Assert.Equal(100UL, h.Machine.CommittedTimeMs);
+    }
+
+    [Fact]
+    public void Before_any_promotion_a_stamp_is_ignored()
+    {
+        var h = new Harness();
+        h.Tick(100);
+        Assert.Equal(1100UL, h.Ok<LeaseGrantResponse>(new LeaseGrantCommand(0, 1000, 0, 5_000)).ExpiresAtMs);
+    }
+
+    [Fact]
+    public void A_keep_alive_stamped_with_the_leader_clock_renews_from_that_clock()
+    {
+        var h = Promoted(epoch: 5, leaderBaseMs: 10_000);
+        var lease = h.Ok<LeaseGrantResponse>(new LeaseGrantCommand(0, 1000, 5, 10_000)).LeaseId;
+        h.Tick(10_600, epoch: 5);
+        var kept = h.Ok<LeaseKeepAliveResponse>(new LeaseKeepAliveCommand(lease, LeaderEpoch: 5, NowMs: 10_950));
+        Assert.Equal((lease, 1000UL, 1950UL), (kept.LeaseId, kept.TtlMs, kept.ExpiresAtMs));
+        Assert.Equal(600UL, h.Machine.CommittedTimeMs);
+        Assert.Equal(0UL, h.Tick(11_949, epoch: 5).ExpiredLeases);
+        Assert.Equal(1UL, h.Tick(11_950, epoch: 5).ExpiredLeases);
+    }
+
+    [Fact]
+    public void A_keep_alive_stamped_with_another_epoch_renews_from_committed_time_and_never_shortens_a_lease()
+    {
+        var h = Promoted(epoch: 5, leaderBaseMs: 10_000);
+        var lease = h.Ok<LeaseGrantResponse>(new LeaseGrantCommand(0, 1000, 5, 10_000)).LeaseId;
+        h.Tick(10_600, epoch: 5);
+        Assert.Equal(1600UL, h.Ok<LeaseKeepAliveResponse>(new LeaseKeepAliveCommand(lease, 4, 99_999_999)).ExpiresAtMs);
+        Assert.Equal(2500UL, h.Ok<LeaseKeepAliveResponse>(new LeaseKeepAliveCommand(lease, 5, 11_500)).ExpiresAtMs);
+        // A keep-alive whose clock reads earlier than the last one's keeps the later deadline.
+        Assert.Equal(2500UL, h.Ok<LeaseKeepAliveResponse>(new LeaseKeepAliveCommand(lease, 5, 10_700)).ExpiresAtMs);
+        Assert.Equal(2500UL, h.Ok<LeaseKeepAliveResponse>(new LeaseKeepAliveCommand(lease, 0, 0)).ExpiresAtMs);
+    }
+
+    /// <summary>A stamp is relative to its own epoch's promotion; after a failover the new leader's promotion moves the
+    /// lease one grace later, as for any lease.</summary>
+    [Fact]
+    public void A_stamped_lease_gets_the_grace_of_a_later_promotion()
+    {
+        var h = Promoted(epoch: 5, leaderBaseMs: 10_000);
+        var lease = h.Ok<LeaseGrantResponse>(new LeaseGrantCommand(0, 1000, 5, 10_400)).LeaseId;
+        h.Ok<LeaderPromotedResponse>(new PromoteLeaderCommand(LeaderEpoch: 6, NowMs: 50, GraceMs: 300));
+        var ttl = h.Ok<LeaseTimeToLiveResponse>(new LeaseTimeToLiveCommand(lease, Keys: false));
+        Assert.Equal(1700UL, ttl.RemainingTtlMs);
+        Assert.Equal(0UL, h.Tick(50 + 1699, epoch: 6).ExpiredLeases);
+        Assert.Equal(1UL, h.Tick(50 + 1700, epoch: 6).ExpiredLeases);
+    }
+
+    /// <summary>Grant is Kv.6 [leaseId][ttlMs][leaderEpoch][nowMs]; keep-alive is Kv.8 [leaseId][leaderEpoch][nowMs].</summary>
+    [Theory]
+    [InlineData(new byte[] { 1, 1, 6, 0, 0, 0xE8, 0x07 })]
+    [InlineData(new byte[] { 1, 1, 6, 0, 0, 0xE8, 0x07, 5 })]
+    [InlineData(new byte[] { 1, 1, 6, 0, 0, 0xE8, 0x07, 5, 0x80 })]
+    [InlineData(new byte[] { 1, 1, 6, 0, 0, 0xE8, 0x07, 5, 0x80, 0x00 })]
+    [InlineData(new byte[] { 1, 1, 6, 0, 0, 0xE8, 0x07, 5, 1, 0 })]
+    [InlineData(new byte[] { 1, 1, 8, 0, 2 })]
+    [InlineData(new byte[] { 1, 1, 8, 0, 2, 5 })]
+    [InlineData(new byte[] { 1, 1, 8, 0, 2, 0x85, 0x00, 1 })]
+    [InlineData(new byte[] { 1, 1, 8, 0, 2, 5, 1, 0 })]
+    public void Grant_and_keep_alive_bodies_without_a_whole_leader_stamp_are_malformed(byte[] bytes)
+    {
+        var bad = Promoted(epoch: 5, leaderBaseMs: 10_000);
+        var good = Promoted(epoch: 5, leaderBaseMs: 10_000);
+        var result = bad.ApplyRaw(bytes);
+        good.ApplyRaw([]);
+        Assert.Equal(StateStatus.Malformed, Assert.IsType<ErrorResponse>(result.Response).Code);
+        Assert.Equal(good.Machine.Snapshot(), bad.Machine.Snapshot());
+    }
+
+    [Fact]
+    public void The_leader_stamp_round_trips_through_the_codec()
+    {
+        var h = Promoted(epoch: 5, leaderBaseMs: 10_000);
+        var bytes = StateCodec.EncodeCommand(new LeaseGrantCommand(0, 1000, 5, 10_250));
+        Assert.Equal(new byte[] { 1, 1, 6, 0, 0, 0xE8, 0x07, 5, 0x8A, 0x50 }, bytes);
+        Assert.Equal(1250UL, Assert.IsType<LeaseGrantResponse>(h.ApplyRaw(bytes).Response).ExpiresAtMs);
+    }
+
+    /// <summary>A machine whose leader of <paramref name="epoch"/> was promoted at committed time 0 with its clock at
+    /// <paramref name="leaderBaseMs"/>, no grace, and lease 1 (TTL 1 h) granted so that a malformed command has state to leave alone.</summary>
+    private static Harness Promoted(ulong epoch, ulong leaderBaseMs)
+    {
+        var h = new Harness();
+        h.Ok<LeaderPromotedResponse>(new PromoteLeaderCommand(epoch, leaderBaseMs, GraceMs: 0));
+        h.Grant(3_600_000, id: 1);
+        return h;
     }
 }

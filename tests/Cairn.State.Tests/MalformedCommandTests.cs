@@ -25,6 +25,8 @@ public sealed class MalformedCommandTests
         { [1, 1, 4, 0, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F], StateStatus.Malformed },
         { [1, 1, 4, 0, 0, 1, 4, 1, (byte)'k', 0], StateStatus.Malformed },
         { [1, 1, 1, 0, 0x81, 0x00], StateStatus.Malformed },
+        { [1, 1, 6, 0, 0, 0xE8, 0x07], StateStatus.Malformed },
+        { [1, 1, 8, 0, 1, 5], StateStatus.Malformed },
     };
 
     [Theory]
@@ -58,8 +60,10 @@ public sealed class MalformedCommandTests
             new KvTxnCommand([KvCompare.ValueEquals(B("k"), B("v"))], [new KvPutCommand(B("a"), B("b"))], [new KvDeleteCommand(B("c"))]),
             new KvCompactCommand(300),
             new LeaseGrantCommand(0, 1000),
+            new LeaseGrantCommand(0, 1000, 7, 123_456_789),
             new LeaseRevokeCommand(1),
             new LeaseKeepAliveCommand(1),
+            new LeaseKeepAliveCommand(1, 7, 123_456_789),
             new LeaseTimeToLiveCommand(1, true),
             new ExpireLeasesCommand(0, 1000),
             new PromoteLeaderCommand(1, 2, 3),

@@ -14,6 +14,9 @@ public sealed class ModelTests(ITestOutputHelper output)
 {
     private sealed record ModelKv(string Value, ulong Create, ulong Mod, ulong Version, ulong Lease);
 
+    /// <summary>A lease deadline saturates rather than wrapping (the generator's clock can wrap near 2^64).</summary>
+    private static ulong Deadline(ulong startMs, ulong ttlMs) => startMs > ulong.MaxValue - ttlMs ? ulong.MaxValue : startMs + ttlMs;
+
     private sealed class Model
     {
         public SortedDictionary<string, ModelKv> Data { get; } = new(StringComparer.Ordinal);
@@ -161,7 +164,7 @@ public sealed class ModelTests(ITestOutputHelper output)
             case 6:
                 {
                     var ttl = (ulong)random.Next(1, 500);
-                    model.Leases[index] = (ttl, model.TimeMs + ttl);
+                    model.Leases[index] = (ttl, Deadline(model.TimeMs, ttl));
                     return (new LeaseGrantCommand(0, ttl), r => r is LeaseGrantResponse g && g.LeaseId == index);
                 }
             case 7:
@@ -178,7 +181,7 @@ public sealed class ModelTests(ITestOutputHelper output)
                     }
                     if (exists)
                     {
-                        model.Leases[lease] = (state.TtlMs, Math.Max(state.DeadlineMs, model.TimeMs + state.TtlMs));
+                        model.Leases[lease] = (state.TtlMs, Math.Max(state.DeadlineMs, Deadline(model.TimeMs, state.TtlMs)));
                     }
                     return (new LeaseKeepAliveCommand(lease), r => r.Status == (exists ? StateStatus.Ok : StateStatus.LeaseNotFound));
                 }

@@ -63,7 +63,7 @@ internal static class KvCodec
     public static bool TryReadCommand(KvOperation operation, ref StateReader reader, [NotNullWhen(true)] out StateCommand? command)
     {
         command = null;
-        ulong a, b;
+        ulong a, b, epoch, now;
         bool flag;
         switch (operation)
         {
@@ -86,9 +86,9 @@ internal static class KvCodec
                 }
                 break;
             case KvOperation.LeaseGrant:
-                if (reader.TryReadVarUInt64(out a) && reader.TryReadVarUInt64(out b))
+                if (reader.TryReadVarUInt64(out a) && reader.TryReadVarUInt64(out b) && TryReadLeaderStamp(ref reader, out epoch, out now))
                 {
-                    command = new LeaseGrantCommand(a, b);
+                    command = new LeaseGrantCommand(a, b, epoch, now);
                 }
                 break;
             case KvOperation.LeaseRevoke:
@@ -98,9 +98,9 @@ internal static class KvCodec
                 }
                 break;
             case KvOperation.LeaseKeepAlive:
-                if (reader.TryReadVarUInt64(out a))
+                if (reader.TryReadVarUInt64(out a) && TryReadLeaderStamp(ref reader, out epoch, out now))
                 {
-                    command = new LeaseKeepAliveCommand(a);
+                    command = new LeaseKeepAliveCommand(a, epoch, now);
                 }
                 break;
             case KvOperation.LeaseTimeToLive:
@@ -113,6 +113,13 @@ internal static class KvCodec
                 break;
         }
         return command is not null;
+    }
+
+    /// <summary>The proposing leader's stamp that ends a lease grant or keep-alive body: [epoch varint][nowMs varint].</summary>
+    private static bool TryReadLeaderStamp(ref StateReader reader, out ulong epoch, out ulong nowMs)
+    {
+        nowMs = 0;
+        return reader.TryReadVarUInt64(out epoch) && reader.TryReadVarUInt64(out nowMs);
     }
 
     private static bool TryReadOp(KvOperation operation, ref StateReader reader, [NotNullWhen(true)] out KvRequestOp? op)

@@ -1,8 +1,11 @@
 namespace Cairn.State.Kv;
 
 /// <summary>
-/// Leases. Deadlines are in committed time, which only <see cref="ExpireLeasesCommand"/> advances, so a lease granted or
-/// renewed between two sweeps gets at least its full TTL from the leader's point of view.
+/// Leases. Deadlines are in committed time, which only <see cref="ExpireLeasesCommand"/> advances. A grant or keep-alive
+/// starts its TTL at the moment it was proposed — the proposing leader's clock mapped to committed time
+/// (<see cref="ApplyContext.ProposedAtMs"/>) — not at the committed time of its apply, which trails that clock by
+/// everything since the last sweep committed (without bound while the leader stalls). So a lease lives at least its TTL
+/// on the leaders' clocks from the moment its client's request reached the leader.
 /// </summary>
 public sealed partial class KvModule
 {
@@ -26,7 +29,7 @@ public sealed partial class KvModule
         {
             return new ErrorResponse(StateStatus.LeaseExists, $"leaseId {id} is already granted");
         }
-        var lease = new Lease(id, grant.TtlMs, context.CommittedTimeMs + grant.TtlMs);
+        var lease = new Lease(id, grant.TtlMs, SaturatingAdd(context.ProposedAtMs(grant.LeaderEpoch, grant.NowMs), grant.TtlMs));
         _leases.Add(id, lease);
         _expiry.Add((lease.DeadlineMs, id));
         return new LeaseGrantResponse(id, lease.TtlMs, lease.DeadlineMs);
@@ -49,7 +52,7 @@ public sealed partial class KvModule
             return NotFound(keepAlive.LeaseId);
         }
         _expiry.Remove((lease.DeadlineMs, lease.Id));
-        lease.DeadlineMs = Math.Max(lease.DeadlineMs, context.CommittedTimeMs + lease.TtlMs);
+        lease.DeadlineMs = Math.Max(lease.DeadlineMs, SaturatingAdd(context.ProposedAtMs(keepAlive.LeaderEpoch, keepAlive.NowMs), lease.TtlMs));
         _expiry.Add((lease.DeadlineMs, lease.Id));
         return new LeaseKeepAliveResponse(lease.Id, lease.TtlMs, lease.DeadlineMs);
     }
@@ -63,6 +66,10 @@ public sealed partial class KvModule
         var remaining = lease.DeadlineMs > context.CommittedTimeMs ? lease.DeadlineMs - context.CommittedTimeMs : 0;
         return new LeaseTimeToLiveResponse(lease.Id, lease.TtlMs, remaining, ttl.Keys ? [.. lease.Keys] : []);
     }
+
+    // A stamp far ahead (a hostile or corrupt command) gives a lease that never expires rather than one whose deadline
+    // wraps into the past; it can still be revoked.
+    private static ulong SaturatingAdd(ulong startMs, ulong ttlMs) => startMs > ulong.MaxValue - ttlMs ? ulong.MaxValue : startMs + ttlMs;
 
     private static ErrorResponse NotFound(ulong leaseId) => new(StateStatus.LeaseNotFound, $"leaseId {leaseId} is not a live lease");
 
