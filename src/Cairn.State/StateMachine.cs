@@ -11,9 +11,11 @@ namespace Cairn.State;
 /// </summary>
 /// <remarks>
 /// <para>Not thread-safe: one thread (the node's apply loop) calls <see cref="Apply"/>, <see cref="Query"/>,
-/// <see cref="Snapshot"/> and <see cref="TryRestore"/>. Apply is synchronous and deterministic — it reads no clock,
-/// no randomness, no environment; time enters only through <see cref="ExpireLeasesCommand"/> and
-/// <see cref="PromoteLeaderCommand"/> — so replicas that apply the same log hold the same state and produce the same
+/// <see cref="Snapshot"/>, <see cref="CaptureSnapshot"/> and <see cref="TryRestore"/> (the serializer that
+/// <see cref="CaptureSnapshot"/> returns may run on any thread). Apply is synchronous and deterministic — it reads no clock,
+/// no randomness, no environment; time enters only as values inside committed commands (<see cref="ExpireLeasesCommand"/>
+/// and <see cref="PromoteLeaderCommand"/> move committed time; lease grants and keep-alives carry the proposing
+/// leader's clock to start their TTL from) — so replicas that apply the same log hold the same state and produce the same
 /// snapshot bytes.</para>
 /// <para>Bad input never throws: it yields an <see cref="ErrorResponse"/> and leaves the state as it was, except that the
 /// applied index moves (the entry was committed).</para>
