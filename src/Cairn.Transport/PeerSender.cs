@@ -49,12 +49,17 @@ internal sealed class PeerSender : IAsyncDisposable
 
         // Drop-oldest: under a dead or slow peer the queue keeps the newest messages, which carry the latest term,
         // commit index and read-index round; the oldest are the stalest and Raft resends whatever it still needs.
+        // Synchronous continuations: an idle write loop resumes on the enqueuing thread (the node's event loop) and
+        // writes the batch to the socket there, so an append is on the wire before the leader starts its own fsync,
+        // instead of waiting for a thread-pool worker. The write loop hands the thread back at its first await that
+        // does not complete at once (a full socket buffer, or an empty queue).
         _queue = Channel.CreateBounded<Message>(
             new BoundedChannelOptions(options.SendQueueCapacity)
             {
                 FullMode = BoundedChannelFullMode.DropOldest,
                 SingleReader = true,
                 SingleWriter = false,
+                AllowSynchronousContinuations = true,
             },
             _ => Interlocked.Increment(ref _counters.MessagesDropped));
         _loop = Task.Run(RunAsync);
@@ -229,9 +234,11 @@ internal sealed class PeerSender : IAsyncDisposable
                 count += AddToBatch(message);
             }
 
-            // One chunk per batch: a heartbeat queued behind a snapshot waits for at most one chunk's write.
+            // One chunk per batch: a heartbeat queued behind a snapshot waits for at most one chunk's write. Streaming
+            // a snapshot is bulk work: leave the enqueuing thread (the event loop) first, if still on it.
             if (_transfer is not null)
             {
+                await Task.Yield();
                 count += AddNextChunk();
             }
 
