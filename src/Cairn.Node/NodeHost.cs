@@ -31,6 +31,9 @@ public sealed partial class NodeHost : IAsyncDisposable
     // being written when the caller closes the storage.
     private Task _offLoop = Task.CompletedTask;
 
+    // The leader's id when another node leads (0 otherwise), written by the loop, read by request threads.
+    private ulong _leaderElsewhere;
+
     /// <summary>Creates the host; call <see cref="Start"/> to run it.</summary>
     /// <param name="options">Runtime and Raft settings.</param>
     /// <param name="storage">The durable log; the host syncs it once per batch.</param>
@@ -54,7 +57,11 @@ public sealed partial class NodeHost : IAsyncDisposable
         _time = time;
         _logger = logger;
         _loop = new NodeLoop(options, storage, machine, new SplitMix64(seed), send, RunOffLoop);
-        _loop.LeadershipChanged += soft => LogLeadership(soft.Role, soft.Term, soft.Leader);
+        _loop.LeadershipChanged += soft =>
+        {
+            Volatile.Write(ref _leaderElsewhere, soft.Role == RaftRole.Leader ? 0 : soft.Leader.Value);
+            LogLeadership(soft.Role, soft.Term, soft.Leader);
+        };
         _requests = Channel.CreateBounded<Action<NodeLoop>>(new BoundedChannelOptions(options.MaxQueuedRequests)
         {
             SingleReader = true,
@@ -68,6 +75,13 @@ public sealed partial class NodeHost : IAsyncDisposable
         add => _loop.MembershipApplied += value;
         remove => _loop.MembershipApplied -= value;
     }
+
+    /// <summary>
+    /// The leader as this node last learned it, when that is another node; <see cref="NodeId.None"/> while this node
+    /// leads or knows no leader. Read without entering the loop, so it lags a change by as long as the loop takes to
+    /// report it: use it to route a request straight to the leader, never to decide anything that needs to be right.
+    /// </summary>
+    public NodeId LeaderElsewhere => new(Volatile.Read(ref _leaderElsewhere));
 
     /// <summary>Completes when the loop stops; faulted when it stopped on a fatal error (storage failure, broken invariant).</summary>
     public Task Completion => _completion.Task;

@@ -175,6 +175,13 @@ internal sealed partial class ClientApi(CairnServer server, CommandGateway gatew
             return invalid;
         }
 
+        // Straight to the leader when another node is known to lead: the event loop would only say the same, later.
+        var leader = server.Node.LeaderElsewhere;
+        if (leader != NodeId.None)
+        {
+            return relay.NotLeader(leader);
+        }
+
         var outcome = await gateway.ProposeAsync(command, sessionId, sequence, cancellationToken).ConfigureAwait(false);
         if (!outcome.Applied)
         {
@@ -214,7 +221,14 @@ internal sealed partial class ClientApi(CairnServer server, CommandGateway gatew
             return Error(StatusCodes.Status400BadRequest, "invalid_argument", "consistency: must be 'linearizable' or 'stale'");
         }
 
-        var outcome = await gateway.QueryAsync(query, linearizable: consistency != "stale", cancellationToken).ConfigureAwait(false);
+        var linearizable = consistency != "stale";
+        var leader = server.Node.LeaderElsewhere;
+        if (linearizable && leader != NodeId.None)
+        {
+            return relay.NotLeader(leader);
+        }
+
+        var outcome = await gateway.QueryAsync(query, linearizable, cancellationToken).ConfigureAwait(false);
         if (!outcome.Applied)
         {
             return Refused(outcome);
