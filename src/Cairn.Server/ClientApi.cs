@@ -52,9 +52,17 @@ internal sealed partial class ClientApi(CairnServer server, CommandGateway gatew
     private async Task<IResult> ReadyAsync(CancellationToken cancellationToken)
     {
         var status = await server.Node.GetStatusAsync(cancellationToken).ConfigureAwait(false);
-        return status.Leader.IsNone
-            ? Results.Json(new { status = "no leader" }, statusCode: StatusCodes.Status503ServiceUnavailable)
-            : Results.Ok(new { status = "ready", leader = members.Find(status.Leader)?.Name });
+        if (status.Leader.IsNone)
+        {
+            return Results.Json(new { status = "no leader" }, statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+
+        // A follower serves writes and linearizable reads by relaying them, which needs the leader's client address:
+        // until the leader has published it, traffic sent here would only be refused.
+        var leader = members.Find(status.Leader)?.Name;
+        return status.Leader != status.Id && members.ClientUrlOf(status.Leader) is null
+            ? Results.Json(new { status = "leader address unknown", leader }, statusCode: StatusCodes.Status503ServiceUnavailable)
+            : Results.Ok(new { status = "ready", leader });
     }
 
     /// <summary>Hands leadership to the member named <c>to</c> (thesis §3.10); served by the leader.</summary>

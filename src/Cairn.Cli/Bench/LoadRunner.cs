@@ -20,8 +20,15 @@ internal sealed class LoadRunner(IKvDriver driver, BenchOptions options, TimePro
     /// <summary>Untimed requests before the clock starts, shared among the clients (at least one each).</summary>
     public const int WarmUpRequests = 256;
 
-    /// <summary>How many times the preload tries one key before the run gives up.</summary>
-    public const int PreloadAttempts = 5;
+    /// <summary>
+    /// How many times the preload tries one key before the run gives up. The waits between tries double from the error
+    /// backoff up to <see cref="MaxPreloadBackoff"/>: with the CLI's 10 ms, about 4 s in all, enough to ride out a
+    /// leader election (at most 1 s of election timeout with the server's defaults) on a cluster that just started.
+    /// </summary>
+    public const int PreloadAttempts = 10;
+
+    /// <summary>The longest wait between two preload tries of one key.</summary>
+    public static readonly TimeSpan MaxPreloadBackoff = TimeSpan.FromSeconds(1);
 
     private const int ProgressWidth = 78;
 
@@ -137,7 +144,8 @@ internal sealed class LoadRunner(IKvDriver driver, BenchOptions options, TimePro
                     return;
                 }
 
-                await Task.Delay(errorBackoff * (attempt + 1), time, token).ConfigureAwait(false);
+                var wait = errorBackoff * Math.Pow(2, attempt);
+                await Task.Delay(wait < MaxPreloadBackoff ? wait : MaxPreloadBackoff, time, token).ConfigureAwait(false);
             }
 
             throw new CliException($"could not write {_keys[index]} before the run: {outcome.Error}");
