@@ -290,10 +290,12 @@ public sealed partial class ClusterSimulation
     }
 
     /// <summary>
-    /// The runtime's send function. It is called after the ready's persist (that order is the runtime's to keep), and
-    /// it is where buggify kills a node mid-ready: before a new leader's first sends (its no-op then exists on its own
-    /// disk only, the conflicting-suffix setup of paper Figure 8), right after a granted vote leaves (a vote answered
-    /// before it is durable then shows up as two leaders in a term), and now and then anywhere.
+    /// The runtime's send function. It is called after the ready's persist, or before it for a leader's ready that
+    /// allows it (<see cref="Ready.MaySendBeforePersist"/>; that order is the runtime's to keep), and it is where
+    /// buggify kills a node mid-ready: before a new leader's first sends (its no-op then exists on its own disk only,
+    /// the conflicting-suffix setup of paper Figure 8, or, sent first, nowhere), right after a granted vote leaves (a
+    /// vote answered before it is durable then shows up as two leaders in a term), and now and then anywhere — for a
+    /// leader that sends first, that is after some appends left and before its own entries were persisted.
     /// </summary>
     private void SendFrom(SimulatedNode node, Message message)
     {
