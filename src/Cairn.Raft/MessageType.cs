@@ -32,4 +32,10 @@ public enum MessageType : byte
 
     /// <summary>Campaign now, skipping pre-vote and leases: the last step of a leadership transfer (thesis §3.10).</summary>
     TimeoutNow = 10,
+
+    /// <summary>A follower asks the leader for a read index on behalf of a local read (thesis §6.4); Context is its request id.</summary>
+    ReadIndex = 11,
+
+    /// <summary>The leader's answer once a quorum has confirmed it still leads: Index is the read index, Context the request id.</summary>
+    ReadIndexResponse = 12,
 }

@@ -49,6 +49,12 @@ public sealed partial class RaftNode
             case MessageType.AppendResponse or MessageType.HeartbeatResponse when Role == RaftRole.Leader:
                 HandleReplicationResponse(message);
                 break;
+            case MessageType.ReadIndex when Role == RaftRole.Leader && TransferTarget.IsNone && Membership.Contains(message.From):
+                QueueReadIndex(message.Context, message.From);
+                break;
+            case MessageType.ReadIndexResponse when Role == RaftRole.Follower && message.From == Leader:
+                _readStates.Add(new ReadState(message.Context, message.Index));
+                break;
             case MessageType.TimeoutNow when Membership.IsVoter(Id):
                 // The leader is handing over (thesis §3.10): campaign at once, skipping pre-vote.
                 Campaign(CampaignKind.Transfer);

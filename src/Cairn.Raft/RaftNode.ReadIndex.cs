@@ -1,11 +1,12 @@
 namespace Cairn.Raft;
 
 // Linearizable reads without log writes (thesis §6.4): record the commit index, confirm leadership with one quorum
-// heartbeat round, then let the host read once it has applied up to the recorded index.
+// heartbeat round, then let the host read once it has applied up to the recorded index. A follower's read takes the
+// same path on the leader, which then sends the index back instead of reporting it locally.
 public sealed partial class RaftNode
 {
     private readonly List<PendingRead> _pendingReads = [];
-    private readonly List<ulong> _readsWaitingForTermStart = [];
+    private readonly List<(ulong RequestId, NodeId Requester)> _readsWaitingForTermStart = [];
     private readonly Dictionary<NodeId, ulong> _acknowledgedReadRound = [];
 
     // The index of this leader's no-op: until it commits, the leader's commit index may lag the true one.
@@ -15,24 +16,37 @@ public sealed partial class RaftNode
     private ulong _readRound;
     private bool _readRoundNeeded;
 
-    private void QueueReadIndex(ulong requestId)
+    /// <summary>Queues a read for <paramref name="requester"/> (this node, or the follower that asked).</summary>
+    private void QueueReadIndex(ulong requestId, NodeId requester)
     {
         if (_log.Committed < _termStartIndex)
         {
             // Step 1 of §6.4: the leader must have committed an entry of its own term to know the commit index.
-            _readsWaitingForTermStart.Add(requestId);
+            _readsWaitingForTermStart.Add((requestId, requester));
             return;
         }
 
         if (Membership.QuorumSize == 1 && Membership.IsVoter(Id))
         {
-            _readStates.Add(new ReadState(requestId, _log.Committed));
+            Release(new PendingRead(requestId, requester, _log.Committed, _readRound));
             return;
         }
 
         // Reads that arrive before the next flush share one heartbeat round.
-        _pendingReads.Add(new PendingRead(requestId, _log.Committed, _readRound + 1));
+        _pendingReads.Add(new PendingRead(requestId, requester, _log.Committed, _readRound + 1));
         _readRoundNeeded = true;
+    }
+
+    private void Release(PendingRead read)
+    {
+        if (read.Requester == Id)
+        {
+            _readStates.Add(new ReadState(read.RequestId, read.Index));
+        }
+        else
+        {
+            Send(new Message { Type = MessageType.ReadIndexResponse, From = Id, To = read.Requester, Term = Term, Index = read.Index, Context = read.RequestId });
+        }
     }
 
     private void StartReadRoundIfNeeded()
@@ -65,7 +79,7 @@ public sealed partial class RaftNode
         var released = 0;
         while (released < _pendingReads.Count && _pendingReads[released].Round <= confirmed)
         {
-            _readStates.Add(new ReadState(_pendingReads[released].RequestId, _pendingReads[released].Index));
+            Release(_pendingReads[released]);
             released++;
         }
 
@@ -81,9 +95,9 @@ public sealed partial class RaftNode
 
         var waiting = _readsWaitingForTermStart.ToArray();
         _readsWaitingForTermStart.Clear();
-        foreach (var requestId in waiting)
+        foreach (var (requestId, requester) in waiting)
         {
-            QueueReadIndex(requestId);
+            QueueReadIndex(requestId, requester);
         }
     }
 
@@ -97,5 +111,5 @@ public sealed partial class RaftNode
         _termStartIndex = LogIndex.Zero;
     }
 
-    private readonly record struct PendingRead(ulong RequestId, LogIndex Index, ulong Round);
+    private readonly record struct PendingRead(ulong RequestId, NodeId Requester, LogIndex Index, ulong Round);
 }

@@ -150,18 +150,28 @@ public sealed partial class RaftNode
 
     /// <summary>
     /// Starts a linearizable read (thesis §6.4). On success a <see cref="ReadState"/> with this
-    /// <paramref name="requestId"/> arrives in a later <see cref="Ready"/> once a quorum has confirmed this node still
-    /// leads. Reads queued when leadership is lost are dropped: the host times them out and retries.
+    /// <paramref name="requestId"/> arrives in a later <see cref="Ready"/> once a quorum has confirmed that the leader
+    /// still leads; the host may read its local state once it has applied up to the read state's index. On the leader
+    /// that is its own confirmation round; on a follower or learner that knows the leader, the request goes to the
+    /// leader, which answers after its round (followers serve linearizable reads without relaying them). Reads queued
+    /// when leadership is lost, or whose message is lost, never complete: the host fails them when it sees the leader
+    /// or term change, and times out the rest.
     /// </summary>
     public ProposeResult ReadIndex(ulong requestId)
     {
+        if (Role == RaftRole.Follower && !Leader.IsNone && !IsRemoved)
+        {
+            Send(new Message { Type = MessageType.ReadIndex, From = Id, To = Leader, Term = Term, Context = requestId });
+            return ProposeResult.Accepted;
+        }
+
         var refusal = CheckCanLead();
         if (refusal != ProposeResult.Accepted)
         {
             return refusal;
         }
 
-        QueueReadIndex(requestId);
+        QueueReadIndex(requestId, Id);
         return ProposeResult.Accepted;
     }
 

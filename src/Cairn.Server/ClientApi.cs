@@ -16,7 +16,8 @@ namespace Cairn.Server;
 /// request bodies and come back base64-encoded in JSON (as etcd's JSON gateway does). Errors are JSON
 /// <c>{"error": ..., "code": ...}</c> with a meaningful status: 400 invalid argument (naming the field), 404 not found,
 /// 413 too large, 503 not leader (with the leader's name and address) or unavailable, 504 timeout. A follower relays
-/// writes and linearizable reads to the leader (<see cref="LeaderRelay"/>).
+/// writes to the leader (<see cref="LeaderRelay"/>) and serves linearizable reads itself after asking the leader for a
+/// read index.
 /// </summary>
 internal sealed partial class ClientApi(CairnServer server, CommandGateway gateway, WatchHub watches, MemberDirectory members, LeaderRelay relay)
 {
@@ -57,8 +58,8 @@ internal sealed partial class ClientApi(CairnServer server, CommandGateway gatew
             return Results.Json(new { status = "no leader" }, statusCode: StatusCodes.Status503ServiceUnavailable);
         }
 
-        // A follower serves writes and linearizable reads by relaying them, which needs the leader's client address:
-        // until the leader has published it, traffic sent here would only be refused.
+        // A follower serves writes by relaying them, which needs the leader's client address: until the leader has
+        // published it, writes sent here would only be refused.
         var leader = members.Find(status.Leader)?.Name;
         return status.Leader != status.Id && members.ClientUrlOf(status.Leader) is null
             ? Results.Json(new { status = "leader address unknown", leader }, statusCode: StatusCodes.Status503ServiceUnavailable)
@@ -229,14 +230,8 @@ internal sealed partial class ClientApi(CairnServer server, CommandGateway gatew
             return Error(StatusCodes.Status400BadRequest, "invalid_argument", "consistency: must be 'linearizable' or 'stale'");
         }
 
-        var linearizable = consistency != "stale";
-        var leader = server.Node.LeaderElsewhere;
-        if (linearizable && leader != NodeId.None)
-        {
-            return relay.NotLeader(leader);
-        }
-
-        var outcome = await gateway.QueryAsync(query, linearizable, cancellationToken).ConfigureAwait(false);
+        // Served here even on a follower: a linearizable read asks the leader only for a read index (thesis §6.4).
+        var outcome = await gateway.QueryAsync(query, linearizable: consistency != "stale", cancellationToken).ConfigureAwait(false);
         if (!outcome.Applied)
         {
             return Refused(outcome);

@@ -6,7 +6,7 @@ namespace Cairn.Raft.Tests.Paper;
 /// Raft thesis §6.4, read-index reads: the leader records its commit index, confirms it still leads with one
 /// heartbeat round acknowledged by a quorum, and only then releases the read; a new leader first waits until it has
 /// committed an entry of its own term; reads pending when leadership is lost are dropped; a single voter needs no
-/// round; followers refuse.
+/// round; a follower asks the leader, which answers after its own round.
 /// </summary>
 public sealed class ReadIndexTests
 {
@@ -95,11 +95,57 @@ public sealed class ReadIndexTests
     }
 
     [Fact]
-    public void A_follower_refuses_a_read_with_NotLeader()
+    public void A_follower_gets_its_read_index_from_the_leader_after_the_leaders_quorum_round()
+    {
+        var cluster = TestCluster.Create(5);
+        var leader = cluster.Elect(1);
+        cluster.Propose(1, "x");
+        cluster.Stabilize();
+        var commit = leader.Commit;
+        cluster.DropIf = m => m.Type == MessageType.HeartbeatResponse && m.From.Value >= 3;
+
+        Assert.Equal(ProposeResult.Accepted, cluster.Node(4).ReadIndex(11));
+        cluster.Stabilize();
+
+        // The leader got the request but heard back from only one other voter: no answer yet.
+        Assert.Contains(cluster.Delivered, m => m.Type == MessageType.ReadIndex && m.From == N.Id(4) && m.To == N.Id(1));
+        Assert.DoesNotContain(cluster.Sent, m => m.Type == MessageType.ReadIndexResponse);
+        Assert.Empty(cluster[4].ReadStates);
+        Assert.Empty(cluster[1].ReadStates);
+
+        cluster.DropIf = m => m.Type == MessageType.HeartbeatResponse && m.From.Value >= 4;
+        cluster.TickAndStabilize(1);
+
+        Assert.Equal([new ReadState(11, commit)], cluster[4].ReadStates);
+        Assert.Empty(cluster[1].ReadStates);
+    }
+
+    [Fact]
+    public void A_follower_that_knows_no_leader_refuses_a_read_with_NotLeader()
+    {
+        var cluster = TestCluster.Create(3);
+
+        Assert.Equal(ProposeResult.NotLeader, cluster.Node(2).ReadIndex(1));
+    }
+
+    [Fact]
+    public void A_read_index_request_reaching_a_node_that_no_longer_leads_is_not_answered()
     {
         var cluster = TestCluster.Create(3);
         cluster.Elect(1);
+        cluster.DropIf = m => m.Type == MessageType.ReadIndex;
+        Assert.Equal(ProposeResult.Accepted, cluster.Node(2).ReadIndex(5));
+        cluster.Stabilize();
+        var request = cluster.SentOf(MessageType.ReadIndex, 2, 1).Single();
 
-        Assert.Equal(ProposeResult.NotLeader, cluster.Node(2).ReadIndex(1));
+        cluster.DropIf = null;
+        cluster.Isolate(1);
+        cluster.TickAllUntil(() => cluster.Node(1).Role != RaftRole.Leader && cluster.Leader is { } l && l.Id != N.Id(1));
+        cluster.Heal();
+        cluster.Node(1).Step(request with { Term = cluster.Node(1).Term });
+        cluster.HandleReadies(1);
+
+        Assert.DoesNotContain(cluster.Sent, m => m.Type == MessageType.ReadIndexResponse);
+        Assert.Empty(cluster[2].ReadStates);
     }
 }
