@@ -60,41 +60,109 @@ internal sealed class ClusterClient(IReadOnlyList<Uri> endpoints) : IDisposable
         throw new CliException($"no endpoint could serve the request: {string.Join("; ", errors)}");
     }
 
-    /// <summary>Streams the lines of a long-lived GET from the first endpoint that accepts it (watches are served by any node).</summary>
-    public async IAsyncEnumerable<string> StreamAsync(string path, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>
+    /// Streams a watch's event lines (JSON, as the server sends them) until cancelled. Any node serves a watch; when the
+    /// one serving it goes away, or cancels a watcher that fell behind, the watch resumes on the next endpoint from the
+    /// last revision seen, skipping the events of that revision already printed, so the stream has no gap and no
+    /// duplicate across failovers. A watch "from now" first reads the current revision (linearizably) so that its
+    /// resumption point is known from the start. A refusal (a compacted revision, a bad key) ends it with that error.
+    /// </summary>
+    public async IAsyncEnumerable<string> WatchAsync(
+        string key, bool prefix, ulong fromRevision, TextWriter notices, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var streaming = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
-        foreach (var endpoint in endpoints)
+        if (fromRevision == 0)
         {
+            var (status, current) = await SendAsync(HttpMethod.Get, $"/v1/kv?prefix={Uri.EscapeDataString(key)}&limit=1", null, cancellationToken).ConfigureAwait(false);
+            Cli.EnsureSuccess(status, current);
+            fromRevision = current.GetProperty("revision").GetUInt64() + 1;
+        }
+
+        using var streaming = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        // The last revision printed and how many of its events were (a transaction's events share one revision).
+        var (last, printedAtLast) = (fromRevision, 0);
+        var failedInARow = 0;
+        for (var attempt = 0; ; attempt++)
+        {
+            var endpoint = endpoints[attempt % endpoints.Count];
+            if (failedInARow >= endpoints.Count)
+            {
+                // Every endpoint failed once in a row: wait before the next round, 0.1 s doubling up to 2 s.
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(2000, 100 << Math.Min(5, failedInARow - endpoints.Count))), cancellationToken).ConfigureAwait(false);
+            }
+
             HttpResponseMessage response;
             try
             {
+                var path = $"/v1/watch?key={Uri.EscapeDataString(key)}&prefix={(prefix ? "true" : "false")}&fromRevision={last}";
                 response = await streaming.GetAsync(new Uri(endpoint, path), HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
             }
             catch (HttpRequestException)
             {
+                failedInARow++;
                 continue;
             }
 
             using (response)
             {
+                if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
+                {
+                    failedInARow++;
+                    continue;
+                }
+
                 if (!response.IsSuccessStatusCode)
                 {
                     var error = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken).ConfigureAwait(false);
                     throw new CliException(error.TryGetProperty("error", out var message) ? message.GetString()! : response.StatusCode.ToString());
                 }
 
+                failedInARow = 0;
+                var toSkip = printedAtLast;
                 using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false));
-                while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
+                while (true)
                 {
+                    string? line;
+                    try
+                    {
+                        line = await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (Exception e) when (e is IOException or HttpRequestException)
+                    {
+                        line = null;
+                    }
+
+                    if (line is null)
+                    {
+                        break;
+                    }
+
+                    using var json = JsonDocument.Parse(line);
+                    if (json.RootElement.TryGetProperty("resumeRevision", out var resume))
+                    {
+                        // The server cancelled this watcher (it fell behind): everything before resumeRevision was sent.
+                        (last, printedAtLast) = (resume.GetUInt64(), 0);
+                        break;
+                    }
+
+                    var revision = json.RootElement.GetProperty("revision").GetUInt64();
+                    if (revision == last && toSkip > 0)
+                    {
+                        toSkip--;
+                        continue;
+                    }
+
+                    if (revision != last)
+                    {
+                        (last, printedAtLast) = (revision, 0);
+                    }
+
+                    printedAtLast++;
                     yield return line;
                 }
 
-                yield break;
+                await notices.WriteLineAsync($"cairn: the watch on {endpoint} ended; resuming from revision {last} on another endpoint").ConfigureAwait(false);
             }
         }
-
-        throw new CliException("no endpoint accepted the watch");
     }
 
     /// <summary>GETs <paramref name="path"/> from one endpoint; null when it is unreachable.</summary>

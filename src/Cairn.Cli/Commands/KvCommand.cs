@@ -64,11 +64,11 @@ internal static class KvCommand
                 })]));
         }));
 
-        var watch = new Command("watch", "Print every change to a key (or prefix) as it happens, one JSON line each, until Ctrl+C.") { key, watchPrefix, fromRevision };
+        var watch = new Command("watch", "Print every change to a key (or prefix) as it happens, one JSON line each, until Ctrl+C; resumes on another node, with no gap and no repeat, when the one serving it goes away.") { key, watchPrefix, fromRevision };
         watch.SetAction((parse, ct) => Cli.RunAsync(parse, endpoints, async client =>
         {
-            var path = $"/v1/watch?key={Uri.EscapeDataString(parse.GetValue(key)!)}&prefix={(parse.GetValue(watchPrefix) ? "true" : "false")}&fromRevision={parse.GetValue(fromRevision)}";
-            await foreach (var line in client.StreamAsync(path, ct).ConfigureAwait(false))
+            var lines = client.WatchAsync(parse.GetValue(key)!, parse.GetValue(watchPrefix), parse.GetValue(fromRevision), Console.Error, ct);
+            await foreach (var line in lines.ConfigureAwait(false))
             {
                 Console.WriteLine(line);
             }
