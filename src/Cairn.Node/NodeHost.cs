@@ -107,6 +107,18 @@ public sealed partial class NodeHost : IAsyncDisposable
     public Task<ProposalOutcome> ProposeAsync(ReadOnlyMemory<byte> command, CancellationToken cancellationToken) =>
         Submit((loop, complete) => loop.Propose(command, complete), cancellationToken);
 
+    /// <summary>
+    /// Proposes the command that <paramref name="build"/> makes on the event loop, from the node's state at the moment
+    /// of proposing (for example a command stamped with the leader's term), and waits as
+    /// <see cref="ProposeAsync(ReadOnlyMemory{byte}, CancellationToken)"/> does. <paramref name="build"/> runs on the
+    /// loop: it must be quick and must not block.
+    /// </summary>
+    public Task<ProposalOutcome> ProposeAsync(Func<NodeLoop, ReadOnlyMemory<byte>> build, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(build);
+        return Submit((loop, complete) => loop.Propose(build(loop), complete), cancellationToken);
+    }
+
     /// <summary>Waits until local state may be read linearizably (ReadIndex), or says why not.</summary>
     public Task<ProposalOutcome> ReadIndexAsync(CancellationToken cancellationToken) =>
         Submit((loop, complete) => loop.ReadIndex(complete), cancellationToken);

@@ -62,15 +62,13 @@ internal sealed class CommandGateway(NodeHost node, ReplicatedStateMachine machi
     /// </summary>
     private async Task<GatewayOutcome> ProposeStampedAsync(ILeaderStampedCommand command, ulong sessionId, ulong sequence, CancellationToken cancellationToken)
     {
-        var proposed = new TaskCompletionSource<ProposalOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await node.Query(loop =>
+        var outcome = await node.ProposeAsync(loop =>
         {
             var leads = loop.Core.Role == RaftRole.Leader;
             var stamped = command.StampLeaderClock(leads ? loop.Core.Term.Value : 0, leads ? clock.NowMs() : 0);
-            loop.Propose(StateCodec.EncodeCommand(stamped, sessionId, sequence), outcome => proposed.TrySetResult(outcome));
-            return true;
+            return StateCodec.EncodeCommand(stamped, sessionId, sequence);
         }, cancellationToken).ConfigureAwait(false);
-        return ToOutcome(await proposed.Task.WaitAsync(cancellationToken).ConfigureAwait(false));
+        return ToOutcome(outcome);
     }
 
     private static GatewayOutcome ToOutcome(ProposalOutcome outcome) =>
