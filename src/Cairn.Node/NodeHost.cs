@@ -101,22 +101,24 @@ public sealed partial class NodeHost : IAsyncDisposable
     }
 
     /// <summary>
-    /// Proposes a command and waits until it is applied (the result is the state machine's), lost, or refused.
+    /// Proposes a command and waits until it is applied (the result is the state machine's), lost, or refused. A
+    /// follower forwards the command to the leader over the peer transport and waits for it as the leader would.
     /// Cancellation abandons the wait, not the proposal: it may still be applied.
     /// </summary>
     public Task<ProposalOutcome> ProposeAsync(ReadOnlyMemory<byte> command, CancellationToken cancellationToken) =>
         Submit((loop, complete) => loop.Propose(command, complete), cancellationToken);
 
     /// <summary>
-    /// Proposes the command that <paramref name="build"/> makes on the event loop, from the node's state at the moment
-    /// of proposing (for example a command stamped with the leader's term), and waits as
-    /// <see cref="ProposeAsync(ReadOnlyMemory{byte}, CancellationToken)"/> does. <paramref name="build"/> runs on the
-    /// loop: it must be quick and must not block.
+    /// Proposes, only if this node leads, the command that <paramref name="build"/> makes on the event loop from the
+    /// node's state at that moment (for example a command stamped with the leader's term and clock, which would mean
+    /// nothing coming from another node), and waits as <see cref="ProposeAsync(ReadOnlyMemory{byte}, CancellationToken)"/>
+    /// does; elsewhere the outcome is <see cref="ProposalStatus.NotLeader"/>. <paramref name="build"/> runs on the loop
+    /// only when this node leads: it must be quick and must not block.
     /// </summary>
-    public Task<ProposalOutcome> ProposeAsync(Func<NodeLoop, ReadOnlyMemory<byte>> build, CancellationToken cancellationToken)
+    public Task<ProposalOutcome> ProposeAsLeaderAsync(Func<NodeLoop, ReadOnlyMemory<byte>> build, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(build);
-        return Submit((loop, complete) => loop.Propose(build(loop), complete), cancellationToken);
+        return Submit((loop, complete) => loop.ProposeAsLeader(loop.Core.Role == RaftRole.Leader ? build(loop) : ReadOnlyMemory<byte>.Empty, complete), cancellationToken);
     }
 
     /// <summary>Waits until local state may be read linearizably (ReadIndex), or says why not.</summary>

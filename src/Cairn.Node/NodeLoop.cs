@@ -19,9 +19,13 @@ public sealed class NodeLoop
     private readonly Action<Func<Action>> _runOffLoop;
     private readonly RaftNode _core;
     private readonly Dictionary<LogIndex, (Term Term, Action<ProposalOutcome> Complete)> _proposals = [];
+    private readonly Dictionary<ulong, (SoftState SentUnder, Action<ProposalOutcome> Complete)> _forwarded = [];
     private readonly Dictionary<ulong, Action<ProposalOutcome>> _reads = [];
     private readonly List<(LogIndex Index, Action<ProposalOutcome> Complete)> _readsWaitingForApply = [];
-    private ulong _nextReadId;
+
+    // Ids of reads and forwarded proposals the leader answers. They start at a random point so that an answer meant
+    // for an earlier incarnation of this node (still queued towards it when it restarted) matches nothing.
+    private ulong _nextRequestId;
     private bool _snapshotting;
 
     /// <summary>Creates the loop over <paramref name="storage"/>, restoring the state machine from its snapshot.</summary>
@@ -51,6 +55,7 @@ public sealed class NodeLoop
         _send = send;
         _runOffLoop = runOffLoop ?? (static work => work()());
         _machine.Restore(storage.Snapshot.Data);
+        _nextRequestId = ((ulong)(uint)random.Next(int.MaxValue) << 32) | (uint)random.Next(int.MaxValue);
         _core = new RaftNode(options.Raft, storage, random);
     }
 
@@ -69,8 +74,30 @@ public sealed class NodeLoop
     /// <summary>A message from a peer.</summary>
     public void Receive(Message message) => _core.Step(message);
 
-    /// <summary>Proposes a command; <paramref name="complete"/> runs once it is applied, lost or refused.</summary>
+    /// <summary>
+    /// Proposes a command; <paramref name="complete"/> runs once it is applied, lost or refused. A follower forwards it
+    /// to the leader inside Raft and completes it when it applies the entry the leader made of it.
+    /// </summary>
     public void Propose(ReadOnlyMemory<byte> command, Action<ProposalOutcome> complete)
+    {
+        ArgumentNullException.ThrowIfNull(complete);
+        var id = ++_nextRequestId;
+        var result = _core.Propose(command, id, out var index);
+        if (result == ProposeResult.Forwarded)
+        {
+            _forwarded[id] = (_core.SoftState, complete);
+        }
+        else
+        {
+            Track(result, index, complete);
+        }
+    }
+
+    /// <summary>
+    /// Proposes a command only if this node leads (<see cref="ProposalStatus.NotLeader"/> otherwise): for commands
+    /// built from this node's own state, such as a leader's clock, that mean nothing coming from another node.
+    /// </summary>
+    public void ProposeAsLeader(ReadOnlyMemory<byte> command, Action<ProposalOutcome> complete)
     {
         ArgumentNullException.ThrowIfNull(complete);
         var result = _core.Propose(command, out var index);
@@ -92,7 +119,7 @@ public sealed class NodeLoop
     public void ReadIndex(Action<ProposalOutcome> complete)
     {
         ArgumentNullException.ThrowIfNull(complete);
-        var id = ++_nextReadId;
+        var id = ++_nextRequestId;
         var result = _core.ReadIndex(id);
         if (result == ProposeResult.Accepted)
         {
@@ -133,7 +160,7 @@ public sealed class NodeLoop
             waiter.Complete(outcome);
         }
 
-        foreach (var waiter in _reads.Values)
+        foreach (var waiter in _forwarded.Values.Select(f => f.Complete).Concat(_reads.Values))
         {
             waiter(outcome);
         }
@@ -144,6 +171,7 @@ public sealed class NodeLoop
         }
 
         _proposals.Clear();
+        _forwarded.Clear();
         _reads.Clear();
         _readsWaitingForApply.Clear();
     }
@@ -152,11 +180,49 @@ public sealed class NodeLoop
     {
         if (result == ProposeResult.Accepted)
         {
-            _proposals[index] = (_core.Term, complete);
+            WaitForEntry(index, _core.Term, complete);
         }
         else
         {
             complete(ProposalOutcome.From(result, _core.Leader));
+        }
+    }
+
+    private void WaitForEntry(LogIndex index, Term term, Action<ProposalOutcome> complete)
+    {
+        // A proposal this node made at the same index as an earlier leader is of an older term: a newer term's
+        // proposal there means the older one was overwritten.
+        if (_proposals.Remove(index, out var older))
+        {
+            older.Complete(new ProposalOutcome(ProposalStatus.Lost, _core.Leader, index, null, "overwritten by a new leader"));
+        }
+
+        _proposals[index] = (term, complete);
+    }
+
+    private void TrackForwarded(IReadOnlyList<ForwardedProposal> placements)
+    {
+        foreach (var placement in placements)
+        {
+            if (!_forwarded.Remove(placement.RequestId, out var forwarded))
+            {
+                continue;
+            }
+
+            var complete = forwarded.Complete;
+            if (!placement.Accepted)
+            {
+                complete(new ProposalOutcome(ProposalStatus.Busy, _core.Leader, LogIndex.Zero, null, "the leader refused the forwarded proposal"));
+            }
+            else if (placement.Index <= _core.Applied)
+            {
+                // Only a reordering network brings the answer after the entry itself: which entry that was is gone.
+                complete(new ProposalOutcome(ProposalStatus.Lost, _core.Leader, placement.Index, null, "applied before the leader's answer arrived; outcome unknown"));
+            }
+            else
+            {
+                WaitForEntry(placement.Index, placement.Term, complete);
+            }
         }
     }
 
@@ -174,6 +240,7 @@ public sealed class NodeLoop
             Send(ready.Messages);
         }
 
+        TrackForwarded(ready.ForwardedProposals);
         if (ready.Snapshot is { } snapshot)
         {
             _machine.Restore(snapshot.Data);
@@ -264,6 +331,14 @@ public sealed class NodeLoop
 
     private void OnLeadershipChanged(SoftState soft)
     {
+        // Answers from a leader this node no longer follows are ignored, so they will not arrive; but that leader may
+        // have appended the command and a later one may commit it: the caller must check, or retry in its session.
+        foreach (var (id, forwarded) in _forwarded.Where(f => f.Value.SentUnder != soft).ToList())
+        {
+            _forwarded.Remove(id);
+            forwarded.Complete(new ProposalOutcome(ProposalStatus.Lost, soft.Leader, LogIndex.Zero, null, "forwarded to a leader that changed before it answered; outcome unknown"));
+        }
+
         if (soft.Role != RaftRole.Leader && _reads.Count > 0)
         {
             // The core drops reads it has not confirmed when it stops leading: tell their callers now.

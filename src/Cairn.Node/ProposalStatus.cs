@@ -9,7 +9,11 @@ public enum ProposalStatus
     /// <summary>This node does not lead; <see cref="ProposalOutcome.Leader"/> names the leader when known.</summary>
     NotLeader = 1,
 
-    /// <summary>The entry was overwritten by a new leader before it committed: it did not take effect; retry.</summary>
+    /// <summary>
+    /// The entry was overwritten by a new leader before it committed, so it did not take effect; or its outcome is
+    /// unknown (<see cref="ProposalOutcome.Reason"/> says which). Retry in the same client session: a command that did
+    /// take effect is not applied twice.
+    /// </summary>
     Lost = 2,
 
     /// <summary>A leadership transfer is in progress, or the node is busy (queue or uncommitted-entry limits); retry shortly.</summary>

@@ -38,4 +38,13 @@ public enum MessageType : byte
 
     /// <summary>The leader's answer once a quorum has confirmed it still leads: Index is the read index, Context the request id.</summary>
     ReadIndexResponse = 12,
+
+    /// <summary>A follower forwards a client's command to the leader: one entry (only its data counts); Context is its request id.</summary>
+    Propose = 13,
+
+    /// <summary>
+    /// The leader's answer to <see cref="Propose"/>: Index is where it appended the command (in this message's term),
+    /// or Reject when it refused; Context is the request id.
+    /// </summary>
+    ProposeResponse = 14,
 }

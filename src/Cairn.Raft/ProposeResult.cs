@@ -26,4 +26,7 @@ public enum ProposeResult : byte
 
     /// <summary>The transfer target is not a voter, or is this node.</summary>
     InvalidTransferTarget = 7,
+
+    /// <summary>Forwarded to the leader; where it lands follows as a <see cref="ForwardedProposal"/> in a <see cref="Ready"/>.</summary>
+    Forwarded = 8,
 }

@@ -55,6 +55,12 @@ public sealed partial class RaftNode
             case MessageType.ReadIndexResponse when Role == RaftRole.Follower && message.From == Leader:
                 _readStates.Add(new ReadState(message.Context, message.Index));
                 break;
+            case MessageType.Propose when Membership.Contains(message.From):
+                HandleForwardedProposal(message);
+                break;
+            case MessageType.ProposeResponse when Role == RaftRole.Follower && message.From == Leader:
+                HandleProposeResponse(message);
+                break;
             case MessageType.TimeoutNow when Membership.IsVoter(Id):
                 // The leader is handing over (thesis §3.10): campaign at once, skipping pre-vote.
                 Campaign(CampaignKind.Transfer);

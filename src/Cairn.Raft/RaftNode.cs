@@ -5,7 +5,7 @@ namespace Cairn.Raft;
 /// <summary>
 /// One member of a Raft group as a pure state machine, in the style of etcd's raft library: it does no I/O, reads
 /// no clock, starts no threads and draws randomness only from the injected <see cref="IRandomSource"/>. The host
-/// feeds it ticks (<see cref="Tick"/>), peer messages (<see cref="Step"/>) and requests (<see cref="Propose"/>,
+/// feeds it ticks (<see cref="Tick"/>), peer messages (<see cref="Step"/>) and requests (<see cref="Propose(ReadOnlyMemory{byte}, ulong, out LogIndex)"/>,
 /// <see cref="ReadIndex"/>, <see cref="ProposeMembershipChange"/>, <see cref="TransferLeadership"/>), and carries
 /// out what each <see cref="Ready"/> asks, then calls <see cref="Advance"/>.
 /// </summary>
@@ -179,7 +179,7 @@ public sealed partial class RaftNode
     public bool HasReady =>
         _pendingReady is null &&
         (SoftState != _reportedSoftState || HardState != _persistedHardState || _log.UnstableCount > 0 ||
-         _log.UnstableSnapshot is not null || _outbox.Count > 0 || _readStates.Count > 0 ||
+         _log.UnstableSnapshot is not null || _outbox.Count > 0 || _readStates.Count > 0 || _forwardedProposals.Count > 0 ||
          (_log.UnstableSnapshot is null && _log.Committed > _log.Applying) || HasAppendsToFlush());
 
     /// <summary>Takes the work the host must do now; see <see cref="Ready"/> for the order. Call <see cref="Advance"/> after.</summary>
@@ -202,6 +202,7 @@ public sealed partial class RaftNode
             TakeAll(_outbox),
             _log.NextCommittedEntries(_options.MaxApplyBytes),
             TakeAll(_readStates),
+            TakeAll(_forwardedProposals),
             Role == RaftRole.Leader && _log.UnstableSnapshot is null && hard.Term == _persistedHardState.Term && hard.Vote == _persistedHardState.Vote);
         _pendingReady = ready;
         return ready;

@@ -7,6 +7,8 @@ namespace Cairn.Raft;
 /// one sync (<see cref="IRaftStorage.Persist"/>). Nothing below may happen before the sync returns: a vote or an
 /// append acknowledged before it is durable can be forgotten by a crash and break safety.</item>
 /// <item><b>Send</b> <see cref="Messages"/> (any order, any may be lost).</item>
+/// <item><b>Track</b> the <see cref="ForwardedProposals"/>: fail the refused ones, and wait for the accepted ones as
+/// for the host's own proposals (before applying, so an entry committed in this same ready is recognised).</item>
 /// <item><b>Apply</b> <see cref="Snapshot"/> (restore the state machine) then <see cref="CommittedEntries"/> in order.</item>
 /// <item><b>Complete</b> the <see cref="ReadStates"/> once the applied index reaches each read's index.</item>
 /// <item><b>Acknowledge</b> with <see cref="RaftNode.Advance"/>, passing this same object.</item>
@@ -26,6 +28,7 @@ public sealed class Ready
         IReadOnlyList<Message> messages,
         IReadOnlyList<Entry> committedEntries,
         IReadOnlyList<ReadState> readStates,
+        IReadOnlyList<ForwardedProposal> forwardedProposals,
         bool maySendBeforePersist)
     {
         SoftState = softState;
@@ -35,6 +38,7 @@ public sealed class Ready
         Messages = messages;
         CommittedEntries = committedEntries;
         ReadStates = readStates;
+        ForwardedProposals = forwardedProposals;
         MaySendBeforePersist = maySendBeforePersist;
     }
 
@@ -60,9 +64,15 @@ public sealed class Ready
     public IReadOnlyList<ReadState> ReadStates { get; }
 
     /// <summary>
+    /// The leader's answers to proposals this follower forwarded. Track each accepted one at its index and term before
+    /// applying <see cref="CommittedEntries"/>, which may already include it.
+    /// </summary>
+    public IReadOnlyList<ForwardedProposal> ForwardedProposals { get; }
+
+    /// <summary>
     /// True when <see cref="Messages"/> promise nothing that the persist step makes durable, so they may be sent before
     /// it: set for a leader whose ready changes neither term nor vote and installs no snapshot. A leader's messages
-    /// (appends, heartbeats, snapshots, read confirmations, TimeoutNow) acknowledge nothing of its own log, and the
+    /// (appends, heartbeats, snapshots, read confirmations, placements of forwarded proposals, TimeoutNow) acknowledge nothing of its own log, and the
     /// leader counts its own new entries towards a commit only when it handles a follower's acknowledgement, which the
     /// host steps only after it has finished this ready, persist included. A crash between sending and persisting loses the entries on
     /// the leader only, as if it had crashed before sending; followers may still commit them (thesis §10.2.1).

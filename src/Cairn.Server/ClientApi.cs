@@ -15,9 +15,10 @@ namespace Cairn.Server;
 /// The HTTP/JSON client API under <c>/v1/</c>, plus health endpoints. Keys are the rest of the path; values travel as raw
 /// request bodies and come back base64-encoded in JSON (as etcd's JSON gateway does). Errors are JSON
 /// <c>{"error": ..., "code": ...}</c> with a meaningful status: 400 invalid argument (naming the field), 404 not found,
-/// 413 too large, 503 not leader (with the leader's name and address) or unavailable, 504 timeout. A follower relays
-/// writes to the leader (<see cref="LeaderRelay"/>) and serves linearizable reads itself after asking the leader for a
-/// read index.
+/// 413 too large, 503 not leader (with the leader's name and address) or unavailable, 504 timeout. A follower forwards
+/// writes to the leader inside Raft, relays over HTTP (<see cref="LeaderRelay"/>) only what the leader alone may propose
+/// (lease grants and keep-alives, stamped with its clock; membership changes), and serves linearizable reads itself
+/// after asking the leader for a read index.
 /// </summary>
 internal sealed partial class ClientApi(CairnServer server, CommandGateway gateway, WatchHub watches, MemberDirectory members, LeaderRelay relay)
 {
@@ -184,9 +185,11 @@ internal sealed partial class ClientApi(CairnServer server, CommandGateway gatew
             return invalid;
         }
 
-        // Straight to the leader when another node is known to lead: the event loop would only say the same, later.
+        // A command stamped with the leader's clock is proposed only by the leader: relay it there straight away when
+        // another node is known to lead (the event loop would only say the same, later). Other commands a follower
+        // forwards to the leader inside Raft, which costs no HTTP round trip.
         var leader = server.Node.LeaderElsewhere;
-        if (leader != NodeId.None)
+        if (command is ILeaderStampedCommand && leader != NodeId.None)
         {
             return relay.NotLeader(leader);
         }

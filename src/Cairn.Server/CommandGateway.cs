@@ -57,17 +57,14 @@ internal sealed class CommandGateway(NodeHost node, ReplicatedStateMachine machi
     /// <summary>
     /// Stamps the command and proposes it in one step on the event loop, so the stamp is the term this node proposes
     /// in and its <see cref="LeaderClock"/> at that moment — the clock its sweeps carry, read after the request
-    /// arrived. A node that does not lead stamps epoch 0 (apply then uses committed time); Raft refuses its proposal
-    /// anyway, and the HTTP API relays the request to the leader, which stamps its own.
+    /// arrived. Only a leader proposes it (a follower's clock means nothing to the leader's sweeps): elsewhere the
+    /// outcome is not-leader, and the HTTP API relays the request to the leader, which stamps its own.
     /// </summary>
     private async Task<GatewayOutcome> ProposeStampedAsync(ILeaderStampedCommand command, ulong sessionId, ulong sequence, CancellationToken cancellationToken)
     {
-        var outcome = await node.ProposeAsync(loop =>
-        {
-            var leads = loop.Core.Role == RaftRole.Leader;
-            var stamped = command.StampLeaderClock(leads ? loop.Core.Term.Value : 0, leads ? clock.NowMs() : 0);
-            return StateCodec.EncodeCommand(stamped, sessionId, sequence);
-        }, cancellationToken).ConfigureAwait(false);
+        var outcome = await node.ProposeAsLeaderAsync(
+            loop => StateCodec.EncodeCommand(command.StampLeaderClock(loop.Core.Term.Value, clock.NowMs()), sessionId, sequence),
+            cancellationToken).ConfigureAwait(false);
         return ToOutcome(outcome);
     }
 

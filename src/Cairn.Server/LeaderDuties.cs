@@ -96,7 +96,9 @@ internal sealed partial class LeaderDuties(NodeHost node, ReplicatedStateMachine
         deadline.CancelAfter(Interval * 10);
         try
         {
-            var outcome = await node.ProposeAsync(StateCodec.EncodeCommand(command), deadline.Token).ConfigureAwait(false);
+            // Only as leader: a deposed leader's duty must not travel on to the next one.
+            var bytes = StateCodec.EncodeCommand(command);
+            var outcome = await node.ProposeAsLeaderAsync(_ => bytes, deadline.Token).ConfigureAwait(false);
             return outcome.Status == ProposalStatus.Applied;
         }
         catch (OperationCanceledException) when (!_stopping.IsCancellationRequested)

@@ -170,28 +170,21 @@ public sealed partial class ClusterSimulation
         {
             node.Loop!.ReadIndex(outcome => OnOutcome(client, attempt, node, outcome));
         }
+        else if (operation.Kind is ClientRequestKind.LeaseGrant or ClientRequestKind.LeaseKeepAlive && ToCommand(operation) is ILeaderStampedCommand stamped)
+        {
+            // As the server's CommandGateway does: only a leader proposes a lease command, stamped with its term and
+            // simulated clock, so each retry carries the clock of the node and moment it is proposed at.
+            var core = node.Core!;
+            var bytes = core.Role == RaftRole.Leader
+                ? StateCodec.EncodeCommand(stamped.StampLeaderClock(core.Term.Value, ClockMs(node)), operation.SessionId, operation.Sequence)
+                : operation.Command!;
+            node.Loop!.ProposeAsLeader(bytes, outcome => OnOutcome(client, attempt, node, outcome));
+        }
         else
         {
-            node.Loop!.Propose(StampLeaderClock(node, operation), outcome => OnOutcome(client, attempt, node, outcome));
+            // A follower forwards the command to the leader inside Raft.
+            node.Loop!.Propose(operation.Command!, outcome => OnOutcome(client, attempt, node, outcome));
         }
-    }
-
-    /// <summary>
-    /// The bytes to propose on <paramref name="node"/> now. A lease grant or keep-alive is stamped, as the server's
-    /// CommandGateway stamps it, with the proposing node's term and simulated clock when it leads (epoch 0 when it does
-    /// not: Raft refuses the proposal anyway), so each retry carries the clock of the node and moment it is proposed at.
-    /// </summary>
-    private byte[] StampLeaderClock(SimulatedNode node, PendingOperation operation)
-    {
-        if (operation.Kind is not (ClientRequestKind.LeaseGrant or ClientRequestKind.LeaseKeepAlive) || ToCommand(operation) is not ILeaderStampedCommand stamped)
-        {
-            return operation.Command!;
-        }
-
-        var core = node.Core!;
-        var leads = core.Role == RaftRole.Leader;
-        var command = stamped.StampLeaderClock(leads ? core.Term.Value : 0, leads ? ClockMs(node) : 0);
-        return StateCodec.EncodeCommand(command, operation.SessionId, operation.Sequence);
     }
 
     /// <summary>The runtime's answer to one attempt; answers to attempts the client has given up on are ignored.</summary>

@@ -76,7 +76,7 @@ public sealed partial class ClusterSimulation
     {
         node.DutyInFlight = true;
         var incarnation = node.Incarnation;
-        node.Loop!.Propose(StateCodec.EncodeCommand(command), outcome =>
+        node.Loop!.ProposeAsLeader(StateCodec.EncodeCommand(command), outcome =>
         {
             if (node.Incarnation != incarnation)
             {

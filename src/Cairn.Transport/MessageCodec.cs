@@ -133,7 +133,7 @@ public static class MessageCodec
             throw new MessageFormatException($"unknown message format version {version}");
         }
 
-        if (type is < (byte)MessageType.PreVote or > (byte)MessageType.ReadIndexResponse)
+        if (type is < (byte)MessageType.PreVote or > (byte)MessageType.ProposeResponse)
         {
             throw new MessageFormatException($"unknown message type {type}");
         }

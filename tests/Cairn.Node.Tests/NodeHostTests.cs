@@ -22,16 +22,23 @@ public sealed class NodeHostTests
     }
 
     [Fact]
-    public async Task A_follower_answers_not_leader_and_names_the_leader()
+    public async Task A_follower_forwards_proposals_to_the_leader_and_refuses_those_only_a_leader_may_make()
     {
         await using var cluster = new InProcessCluster(3);
         var leader = await cluster.WaitForLeaderAsync();
         var follower = cluster.Ids.First(id => id != leader);
         await InProcessCluster.WaitUntilAsync(
             async () => (await cluster.Host(follower).GetStatusAsync(CancellationToken.None)).Leader == leader, "the follower to learn the leader");
-        var outcome = await cluster.Host(follower).ProposeAsync(CounterMachine.Add(1), CancellationToken.None);
-        Assert.Equal(ProposalStatus.NotLeader, outcome.Status);
-        Assert.Equal(leader, outcome.Leader);
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 200).Select(i =>
+            cluster.Host(i % 2 == 0 ? follower : leader).ProposeAsync(CounterMachine.Add(1), CancellationToken.None)));
+        Assert.All(outcomes, o => Assert.Equal(ProposalStatus.Applied, o.Status));
+        Assert.Equal(200, outcomes.Select(o => (long)o.Result!).Distinct().Count());
+
+        var leaderOnly = await cluster.Host(follower).ProposeAsLeaderAsync(_ => CounterMachine.Add(1), CancellationToken.None);
+        Assert.Equal(ProposalStatus.NotLeader, leaderOnly.Status);
+        Assert.Equal(leader, leaderOnly.Leader);
+        await InProcessCluster.WaitUntilAsync(() => AllTotalsAsync(cluster, 200), "every node to apply the 200 commands");
     }
 
     [Fact]

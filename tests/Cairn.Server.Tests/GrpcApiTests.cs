@@ -56,7 +56,7 @@ public sealed class GrpcApiTests : IDisposable
     }
 
     [Fact]
-    public async Task Errors_are_typed_and_a_follower_names_the_leader()
+    public async Task Errors_are_typed_a_follower_forwards_writes_and_names_the_leader_for_what_only_it_may_propose()
     {
         var leader = await _cluster.WaitForLeaderAsync();
         var kv = new KV.KVClient(await LeaderChannelAsync());
@@ -81,8 +81,13 @@ public sealed class GrpcApiTests : IDisposable
         var gone = await Assert.ThrowsAsync<RpcException>(() => compacted.ResponseStream.MoveNext(CancellationToken.None));
         Assert.Equal(StatusCode.OutOfRange, gone.StatusCode);
 
+        // A follower forwards writes to the leader inside Raft; a lease grant, which only the leader may stamp with its
+        // clock, is refused with the leader's address.
         var follower = new KV.KVClient(Channel((leader + 1) % _cluster.Size));
-        var refused = await Assert.ThrowsAsync<RpcException>(() => follower.PutAsync(new PutRequest { Key = Bytes("f"), Value = Bytes("v") }).ResponseAsync);
+        var forwarded = await follower.PutAsync(new PutRequest { Key = Bytes("f"), Value = Bytes("v") });
+        Assert.Equal("v", (await kv.RangeAsync(new RangeRequest { Key = Bytes("f") })).Kvs.Single(k => k.ModRevision == forwarded.Revision).Value.ToStringUtf8());
+        var followerLeases = new Lease.LeaseClient(Channel((leader + 1) % _cluster.Size));
+        var refused = await Assert.ThrowsAsync<RpcException>(() => followerLeases.GrantAsync(new LeaseGrantRequest { TtlSeconds = 10 }).ResponseAsync);
         Assert.Equal(StatusCode.Unavailable, refused.StatusCode);
         Assert.Equal("not_leader", refused.Trailers.GetValue("cairn-error-code"));
         Assert.Equal(_cluster.Endpoint(leader).ToString(), refused.Trailers.GetValue("cairn-leader-url"));

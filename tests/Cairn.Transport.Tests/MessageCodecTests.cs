@@ -101,7 +101,7 @@ public sealed class MessageCodecTests
     [Theory]
     [InlineData(new byte[] { 2, 5, 0 }, "version")]
     [InlineData(new byte[] { 1, 0, 0 }, "type")]
-    [InlineData(new byte[] { 1, 13, 0 }, "type")]
+    [InlineData(new byte[] { 1, 15, 0 }, "type")]
     [InlineData(new byte[] { 1, 5, 4 }, "flags")]
     [InlineData(new byte[] { 1, 5, 0, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x02 }, "varint")]
     [InlineData(new byte[] { 1, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x81, 0x80, 0x04 }, "entries exceed")]

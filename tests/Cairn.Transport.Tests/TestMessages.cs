@@ -26,7 +26,7 @@ internal static class TestMessages
 
         return new Message
         {
-            Type = (MessageType)(1 + random.Next(10)),
+            Type = (MessageType)(1 + random.Next(Enum.GetValues<MessageType>().Length)),
             From = new NodeId(Number(random)),
             To = new NodeId(Number(random)),
             Term = new Term(Number(random)),

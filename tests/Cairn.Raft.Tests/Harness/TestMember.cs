@@ -38,6 +38,9 @@ internal sealed class TestMember
     /// <summary>Every read state released to the current incarnation.</summary>
     public List<ReadState> ReadStates { get; } = [];
 
+    /// <summary>The leader's answers to proposals this member forwarded, in arrival order.</summary>
+    public List<ForwardedProposal> Forwarded { get; } = [];
+
     /// <summary>
     /// Every ready handled by the current incarnation, for assertions about the Ready contract. Their
     /// <see cref="Ready.Entries"/> and <see cref="Ready.CommittedEntries"/> are pooled arrays given back at Advance:
@@ -88,6 +91,7 @@ internal sealed class TestMember
             }
 
             ReadStates.AddRange(ready.ReadStates);
+            Forwarded.AddRange(ready.ForwardedProposals);
             Node.Advance(ready);
         }
     }
@@ -102,6 +106,7 @@ internal sealed class TestMember
         Commands.AddRange(DecodeState(Storage.Snapshot.Data));
         AppliedEntries.Clear();
         ReadStates.Clear();
+        Forwarded.Clear();
         Readies.Clear();
         return new RaftNode(Options, Storage, new SplitMix64(_seed + (_incarnation * 0x9E3779B97F4A7C15UL)));
     }
