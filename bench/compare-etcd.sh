@@ -13,7 +13,11 @@
 # Environment: BENCH_DURATION (seconds per run, default 10), BENCH_CLIENTS (default "1 16 64"),
 # BENCH_VALUE_SIZE (bytes, default 256), BENCH_WARMUP (seconds of untimed mixed load per cluster, default 10; 0: none),
 # CAIRN_SERVER_FLAGS (extra `cairn server` flags, e.g. "--snapshot-count 100000"; default none: the defaults users get),
-# BENCH_KEEP_LOGS=1 (copy the node logs to ./.cairn/bench-logs before cleanup).
+# BENCH_KEEP_LOGS=1 (copy the node logs to ./.cairn/bench-logs before cleanup),
+# BENCH_LEADER=1|2|3 (before the runs, hand both clusters' leadership to member 1, 2 or 3 — `cairn leader transfer`,
+# `etcdctl move-leader` — so that both sides' clients take the same path: a single client talks to member 1, so
+# BENCH_LEADER=2 measures writes through a follower on both sides and BENCH_LEADER=1 writes at the leader; default:
+# wherever the elections put them). Either way the report names each cluster's leader.
 # Every process it starts is stopped and the temporary directory removed on exit, Ctrl+C included.
 set -euo pipefail
 
@@ -147,6 +151,33 @@ wait_until 60 "etcd" env ETCDCTL_API=3 etcdctl --endpoints "$etcd_endpoints" end
 wait_until 60 "cairn" cairn_ready
 say "both clusters are up"
 
+# Which member leads each cluster (1-based), and moving it, so that a one-client run compares the same path.
+etcd_leader() {
+  local line i=1
+  for port in "${etcd_client_ports[@]}"; do
+    line=$(ETCDCTL_API=3 etcdctl --endpoints "http://127.0.0.1:$port" endpoint status -w simple)
+    if [ "$(awk -F', ' '{ print $5 }' <<<"$line")" = true ]; then echo "$i"; return; fi
+    i=$((i + 1))
+  done
+}
+cairn_leader() { "${cairn[@]}" status --endpoints "$cairn_endpoints" -o json | jq -r '[.[] | .leader | select(. != null)][0] // "?"' | tr -d n; }
+leads() { [ "$("$1"_leader)" = "$2" ]; } # cairn|etcd member
+if [ -n "${BENCH_LEADER:-}" ]; then
+  target=$((BENCH_LEADER - 1))
+  say "handing leadership to member $BENCH_LEADER on both sides"
+  if ! leads cairn "$BENCH_LEADER"; then
+    "${cairn[@]}" leader transfer "n$BENCH_LEADER" --endpoints "$cairn_endpoints" >/dev/null
+  fi
+  etcd_target_id=$(ETCDCTL_API=3 etcdctl --endpoints "http://127.0.0.1:${etcd_client_ports[$target]}" endpoint status -w simple | awk -F', ' '{ print $2 }')
+  current=$(etcd_leader)
+  if [ "$current" != "$BENCH_LEADER" ]; then
+    ETCDCTL_API=3 etcdctl --endpoints "http://127.0.0.1:${etcd_client_ports[$((current - 1))]}" move-leader "$etcd_target_id" >/dev/null
+  fi
+  wait_until 30 "cairn leadership on n$BENCH_LEADER" leads cairn "$BENCH_LEADER"
+  wait_until 30 "etcd leadership on e$BENCH_LEADER" leads etcd "$BENCH_LEADER"
+fi
+leaders_before="cairn n$(cairn_leader), etcd e$(etcd_leader)"
+
 # --- runs --------------------------------------------------------------------------------------------------------------
 results="$work/results"
 mkdir -p "$results"
@@ -178,6 +209,8 @@ done
 say "cairn stale get, 1 client, ${duration} s (round-trip reference)"
 run cairn get 1 stale
 
+leaders_after="cairn n$(cairn_leader), etcd e$(etcd_leader)"
+
 # --- fsync again, with the clusters stopped ----------------------------------------------------------------------------
 stop_servers
 say "measuring raw fsync latency again"
@@ -188,6 +221,7 @@ rm -rf "$work/fsync"
 field() { jq -r ".$2" "$results/$1.json"; }
 echo
 echo "Cairn vs etcd $(etcd --version | head -1 | awk '{print $3}'): 3 nodes each on 127.0.0.1, ${value_size}-byte values, ${duration} s per run, $(nproc) cores, $(date -u +%Y-%m-%d)"
+echo "leaders before the runs: $leaders_before; after: $leaders_after (client i talks to member 1 + i mod 3)"
 echo
 echo "| operation | clients | cairn ops/s | cairn p50 ms | cairn p99 ms | cairn errors | etcd ops/s | etcd p50 ms | etcd p99 ms | etcd errors |"
 echo "|---|---|---|---|---|---|---|---|---|---|"
