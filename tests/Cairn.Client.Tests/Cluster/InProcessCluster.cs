@@ -35,28 +35,21 @@ internal sealed class InProcessCluster : IAsyncDisposable
 
     public static async Task<InProcessCluster> StartAsync(int size)
     {
-        var cluster = new InProcessCluster(size);
-        var names = Enumerable.Range(1, size).Select(i => $"n{i}").ToArray();
-        var initial = string.Join(',', names.Select(n => string.Create(CultureInfo.InvariantCulture, $"{n}=http://127.0.0.1:{FreePort()}")));
-        var members = initial.Split(',').Select(m => new Uri(m.Split('=')[1])).ToArray();
-        for (var i = 0; i < size; i++)
+        // Peer ports are picked free and bound a moment later by the servers; another test (or an outgoing connection
+        // given that ephemeral port) can take one in between. Then start over with fresh ports.
+        for (var attempt = 1; ; attempt++)
         {
-            var server = new CairnServer(
-                new ServerOptions
-                {
-                    Name = names[i],
-                    DataDirectory = Path.Combine(cluster._home, names[i]),
-                    ClientUrl = new Uri("http://127.0.0.1:0"),
-                    PeerUrl = members[i],
-                    InitialCluster = initial,
-                },
-                NullLoggerFactory.Instance);
-            cluster._servers[i] = server;
-            await server.StartAsync(CancellationToken.None);
-            cluster._clientUrls[i] = server.ClientUrl!;
+            var cluster = new InProcessCluster(size);
+            try
+            {
+                await cluster.StartServersAsync();
+                return cluster;
+            }
+            catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse && attempt < 3)
+            {
+                await cluster.DisposeAsync();
+            }
         }
-
-        return cluster;
     }
 
     /// <summary>The index of the server that leads, once one does (and is not <paramref name="except"/>).</summary>
@@ -100,6 +93,29 @@ internal sealed class InProcessCluster : IAsyncDisposable
 
         configure?.Invoke(options);
         return new CairnClient(options);
+    }
+
+    private async Task StartServersAsync()
+    {
+        var names = Enumerable.Range(1, Size).Select(i => $"n{i}").ToArray();
+        var initial = string.Join(',', names.Select(n => string.Create(CultureInfo.InvariantCulture, $"{n}=http://127.0.0.1:{FreePort()}")));
+        var members = initial.Split(',').Select(m => new Uri(m.Split('=')[1])).ToArray();
+        for (var i = 0; i < Size; i++)
+        {
+            var server = new CairnServer(
+                new ServerOptions
+                {
+                    Name = names[i],
+                    DataDirectory = Path.Combine(_home, names[i]),
+                    ClientUrl = new Uri("http://127.0.0.1:0"),
+                    PeerUrl = members[i],
+                    InitialCluster = initial,
+                },
+                NullLoggerFactory.Instance);
+            _servers[i] = server;
+            await server.StartAsync(CancellationToken.None);
+            _clientUrls[i] = server.ClientUrl!;
+        }
     }
 
     public async ValueTask DisposeAsync()
