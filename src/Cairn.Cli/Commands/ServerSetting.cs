@@ -15,7 +15,7 @@ internal sealed class ServerSetting
         Fallback = fallback;
         Option = new Option<string>(flag)
         {
-            Description = $"{description} Environment: {Environment}; appsettings.json: Cairn:{Key}; default: {(fallback.Length > 0 ? fallback : "none")}.",
+            Description = $"{description} Environment: {Environment}; appsettings.json: Cairn:{Key}{(fallback.Length > 0 ? $"; default: {fallback}" : "")}.",
         };
     }
 

@@ -26,13 +26,13 @@ internal sealed class ServerSettings
     }
 
     /// <summary>Reads the settings file, if any, and checks that its section names only known settings.</summary>
-    /// <exception cref="ArgumentException">The file named is missing, is not valid JSON, or names an unknown setting
-    /// (the message names the file and the key).</exception>
+    /// <exception cref="ArgumentException">The file named is missing, cannot be read, is not valid JSON, or names an
+    /// unknown setting (the message names the file and the key).</exception>
     public static ServerSettings Load(
         ParseResult parse, Option<string> configFile, IReadOnlyCollection<ServerSetting> known, Func<string, string?> environment, string workingDirectory)
     {
         var named = parse.GetValue(configFile) ?? environment("CAIRN_CONFIG_FILE");
-        string? path;
+        string path;
         if (named is { Length: > 0 })
         {
             path = Path.GetFullPath(named, workingDirectory);
@@ -55,9 +55,13 @@ internal sealed class ServerSettings
         {
             section = new ConfigurationBuilder().AddJsonFile(path, optional: false, reloadOnChange: false).Build().GetSection(Section);
         }
-        catch (Exception e) when (e is InvalidDataException or FormatException or IOException)
+        catch (Exception e) when (e is InvalidDataException or FormatException)
         {
             throw new ArgumentException($"{path}: not valid JSON: {e.GetBaseException().Message}", e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ArgumentException($"{path}: cannot be read: {e.Message}", e);
         }
 
         foreach (var child in section.GetChildren())
