@@ -11,8 +11,8 @@ namespace Cairn.Cli.Commands;
 /// </summary>
 internal sealed class ServerSettings
 {
-    /// <summary>The settings file's section that holds Cairn's settings.</summary>
-    public const string Section = "Cairn";
+    // The settings file's section that holds Cairn's settings.
+    private const string Section = "Cairn";
 
     private readonly ParseResult _parse;
     private readonly Func<string, string?> _environment;
